@@ -1,0 +1,239 @@
+"""Settings: defaults here, overridden by ``babelwire.toml`` in the home folder, overridden by
+``BABELWIRE_<SECTION>_<KEY>`` environment variables.
+
+This module is the one place where every setting and its default is documented; the README's
+settings table is generated from it (``babelwire config show``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_args, get_origin, get_type_hints
+
+from babelwire.errors import ConfigError
+
+CONFIG_NAME = "babelwire.toml"
+DATABASE_NAME = "babelwire.db"
+ENV_PREFIX = "BABELWIRE_"
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(value: str | int | float) -> float:
+    """Seconds from ``90``, ``"90s"``, ``"15m"``, ``"2h"``, ``"1d"``."""
+    if isinstance(value, int | float):
+        return float(value)
+    match = _DURATION.match(value)
+    if not match:
+        raise ConfigError(f"not a duration: {value!r} (use e.g. 90s, 15m, 2h, 1d)")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def format_duration(seconds: float) -> str:
+    for unit in ("w", "d", "h", "m"):
+        if seconds >= _UNITS[unit] and seconds % _UNITS[unit] == 0:
+            return f"{int(seconds // _UNITS[unit])}{unit}"
+    return f"{seconds:g}s"
+
+
+def _doc(text: str) -> dict[str, str]:
+    return {"doc": text}
+
+
+@dataclass
+class FetchSettings:
+    user_agent: str = field(
+        default="babelwire/0.1 (+https://github.com/babelwire/babelwire; news translation bot)",
+        metadata=_doc("User-Agent sent with every request and matched against robots.txt."),
+    )
+    connect_timeout: float = field(default=10.0, metadata=_doc("Seconds to establish a connection."))
+    read_timeout: float = field(default=20.0, metadata=_doc("Seconds to wait for data."))
+    max_bytes: int = field(default=10 * 1024 * 1024, metadata=_doc("Largest body accepted, in bytes."))
+    max_decompressed_bytes: int = field(
+        default=40 * 1024 * 1024,
+        metadata=_doc("Largest body after gzip/deflate/brotli decoding (zip bombs)."),
+    )
+    max_redirects: int = field(default=5, metadata=_doc("Redirect hops followed."))
+    retries: int = field(default=3, metadata=_doc("Retries on timeouts, 5xx and 429."))
+    backoff: float = field(default=1.0, metadata=_doc("Base of exponential backoff, seconds."))
+    max_backoff: float = field(default=60.0, metadata=_doc("Longest wait between retries, seconds."))
+    host_delay: float = field(default=1.0, metadata=_doc("Pause between requests to one host, seconds."))
+    host_concurrency: int = field(default=2, metadata=_doc("Concurrent requests per host."))
+    concurrency: int = field(default=8, metadata=_doc("Concurrent requests overall."))
+    respect_robots: bool = field(default=True, metadata=_doc("Obey robots.txt."))
+    allow_private: bool = field(
+        default=False,
+        metadata=_doc("Allow loopback/private/link-local/reserved addresses (local use, tests)."),
+    )
+
+
+@dataclass
+class PollSettings:
+    every: str = field(default="30m", metadata=_doc("Default poll interval of a new source."))
+    refresh_window: str = field(
+        default="48h", metadata=_doc("Articles first seen this recently are re-fetched on every poll.")
+    )
+    max_entries: int = field(default=300, metadata=_doc("Most article URLs taken from one feed or sitemap."))
+    max_attempts: int = field(default=5, metadata=_doc("Polls that retry an article URL that keeps failing."))
+    workers: int = field(default=4, metadata=_doc("Threads fetching and extracting articles."))
+
+
+@dataclass
+class DatabaseSettings:
+    url: str = field(
+        default="", metadata=_doc("SQLAlchemy URL; empty means SQLite babelwire.db in the home folder.")
+    )
+
+
+@dataclass
+class TranslateSettings:
+    to: list[str] = field(default_factory=lambda: ["en"], metadata=_doc("Target languages."))
+    engine: str = field(default="ct2", metadata=_doc("ct2, apertium, libretranslate, deepl or openai."))
+    model: str = field(default="", metadata=_doc("Model folder for ct2; empty: the pulled model for the pair."))
+    enabled: bool = field(default=True, metadata=_doc("Translate new revisions while polling."))
+
+
+@dataclass
+class Settings:
+    home: Path
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    poll: PollSettings = field(default_factory=PollSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    translate: TranslateSettings = field(default_factory=TranslateSettings)
+
+    @property
+    def config_path(self) -> Path:
+        return self.home / CONFIG_NAME
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{self.home / DATABASE_NAME}"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+
+SECTIONS: dict[str, type] = {
+    "fetch": FetchSettings,
+    "poll": PollSettings,
+    "database": DatabaseSettings,
+    "translate": TranslateSettings,
+}
+
+
+def default_home() -> Path:
+    """``$BABELWIRE_HOME``, else ``$XDG_DATA_HOME/babelwire``, else ``~/.local/share/babelwire``."""
+    if os.environ.get("BABELWIRE_HOME"):
+        return Path(os.environ["BABELWIRE_HOME"]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "babelwire"
+
+
+def _coerce(value: Any, annotation: Any, name: str) -> Any:
+    origin = get_origin(annotation)
+    try:
+        if annotation is bool:
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(value)
+        if annotation is int:
+            if isinstance(value, bool):
+                raise ValueError(value)
+            return int(value)
+        if annotation is float:
+            return float(value)
+        if annotation is str:
+            if not isinstance(value, str | int | float):
+                raise ValueError(value)
+            return str(value)
+        if origin is list:
+            (item,) = get_args(annotation)
+            if isinstance(value, str):
+                value = [part.strip() for part in value.split(",") if part.strip()]
+            if not isinstance(value, list):
+                raise ValueError(value)
+            return [_coerce(v, item, name) for v in value]
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name}: {value!r} is not a valid {annotation}") from exc
+    raise ConfigError(f"setting {name}: unsupported type {annotation}")
+
+
+def _apply(section_obj: Any, section: str, values: dict[str, Any], origin: str) -> None:
+    hints = get_type_hints(type(section_obj))
+    known = {f.name for f in fields(section_obj)}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"{origin}: unknown setting [{section}] {key}")
+        setattr(section_obj, key, _coerce(value, hints[key], f"[{section}] {key}"))
+
+
+def load_settings(home: Path | str | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Settings for a home folder: defaults < babelwire.toml < environment."""
+    environ = dict(os.environ if environ is None else environ)
+    home_path = Path(home).expanduser() if home else default_home()
+    settings = Settings(home=home_path)
+    config_file = home_path / CONFIG_NAME
+    if config_file.exists():
+        try:
+            data = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{config_file}: {exc}") from exc
+        for section, values in data.items():
+            if section not in SECTIONS or not isinstance(values, dict):
+                raise ConfigError(f"{config_file}: unknown section [{section}]")
+            _apply(getattr(settings, section), section, values, str(config_file))
+    for section in SECTIONS:
+        section_obj = getattr(settings, section)
+        for f in fields(section_obj):
+            env_name = f"{ENV_PREFIX}{section.upper()}_{f.name.upper()}"
+            if env_name in environ:
+                _apply(section_obj, section, {f.name: environ[env_name]}, env_name)
+    parse_duration(settings.poll.every)
+    parse_duration(settings.poll.refresh_window)
+    return settings
+
+
+def describe_settings() -> list[tuple[str, str, str, str]]:
+    """(toml key, environment variable, default, description) for every setting."""
+    rows = []
+    for section, cls in SECTIONS.items():
+        for f in fields(cls):
+            default = f.default_factory() if callable(f.default_factory) else f.default
+            rows.append(
+                (f"[{section}] {f.name}", f"{ENV_PREFIX}{section.upper()}_{f.name.upper()}",
+                 repr(default), f.metadata.get("doc", ""))
+            )
+    return rows
+
+
+def default_config_text() -> str:
+    """The commented babelwire.toml written by ``babelwire init``."""
+    lines = ["# babelwire settings. Every key can be overridden by BABELWIRE_<SECTION>_<KEY>.", ""]
+    for section, cls in SECTIONS.items():
+        lines.append(f"[{section}]")
+        for f in fields(cls):
+            default = f.default_factory() if callable(f.default_factory) else f.default
+            lines.append(f"# {f.metadata.get('doc', '')}")
+            lines.append(f"# {f.name} = {_toml_value(default)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return str(value)

@@ -1,0 +1,122 @@
+"""A small threaded HTTP server on loopback, serving a route table.
+
+Used by the tests (real HTTP instead of mocks), by ``babelwire bench`` and by ``babelwire demo``.
+Routes map a path to a static :class:`Response` or to a callable that builds one from the
+request; every request is logged so tests can check what a client sent (e.g. conditional GETs).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Response:
+    body: bytes = b""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
+    delay: float = 0.0  # seconds to sleep before answering (timeouts)
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+
+
+Handler = Callable[[Request], Response]
+
+
+class LoopbackServer:
+    """``with LoopbackServer() as server: server.route("/a", Response(b"..."))``."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.routes: dict[str, Response | Handler] = {}
+        self.requests: list[Request] = []
+        self._lock = threading.Lock()
+        owner = self
+
+        class _Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:  # silence stderr
+                pass
+
+            def _serve(self, send_body: bool) -> None:
+                parts = urlsplit(self.path)
+                request = Request(self.command, parts.path, parts.query, dict(self.headers.items()))
+                with owner._lock:
+                    owner.requests.append(request)
+                    route = owner.routes.get(parts.path)
+                if route is None:
+                    response = Response(b"not found", 404, {"Content-Type": "text/plain"})
+                elif callable(route):
+                    response = route(request)
+                else:
+                    response = route
+                if response.delay:
+                    time.sleep(response.delay)
+                try:
+                    self.send_response(response.status)
+                    headers = {k.lower(): v for k, v in response.headers.items()}
+                    for name, value in response.headers.items():
+                        self.send_header(name, value)
+                    if "content-length" not in headers:
+                        self.send_header("Content-Length", str(len(response.body)))
+                    self.end_headers()
+                    if send_body and response.status not in (204, 304):
+                        self.wfile.write(response.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def do_GET(self) -> None:
+                self._serve(True)
+
+            def do_HEAD(self) -> None:
+                self._serve(False)
+
+        class _Server(ThreadingHTTPServer):
+            daemon_threads = True
+            request_queue_size = 128
+
+        self._server = _Server((host, port), _Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def route(self, path: str, response: Response | Handler) -> str:
+        """Serve ``response`` at ``path``; returns the full URL."""
+        with self._lock:
+            self.routes[path] = response
+        return self.url(path)
+
+    def requests_to(self, path: str) -> list[Request]:
+        with self._lock:
+            return [r for r in self.requests if r.path == path]
+
+    def start(self) -> LoopbackServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> LoopbackServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

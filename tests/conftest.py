@@ -1,0 +1,52 @@
+"""Shared fixtures: a real loopback HTTP server, a fresh home folder, service checks."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from babelwire.loopback import LoopbackServer
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty babelwire home with private addresses allowed (the tests serve on loopback)."""
+    path = tmp_path / "home"
+    monkeypatch.setenv("BABELWIRE_HOME", str(path))
+    monkeypatch.setenv("BABELWIRE_FETCH_ALLOW_PRIVATE", "1")
+    monkeypatch.setenv("BABELWIRE_FETCH_HOST_DELAY", "0")
+    monkeypatch.setenv("BABELWIRE_FETCH_BACKOFF", "0.05")
+    return path
+
+
+def shared_data(*parts: str) -> Path:
+    """A path under ../shared/data, or skip: that folder exists on developer machines only."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent (shared development data is not part of the package)")
+    return path
+
+
+def require_service(host: str, port: int, name: str) -> None:
+    """Skip when a service is not listening, or fail when BABELWIRE_REQUIRE_SERVICES=1."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return
+    except OSError as exc:
+        message = f"{name} is not reachable at {host}:{port} ({exc})"
+        if os.environ.get("BABELWIRE_REQUIRE_SERVICES") == "1":
+            pytest.fail(message + " and BABELWIRE_REQUIRE_SERVICES=1")
+        pytest.skip(message)
