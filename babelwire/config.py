@@ -69,6 +69,10 @@ class FetchSettings:
         default=False,
         metadata=_doc("Allow loopback/private/link-local/reserved addresses (local use, tests)."),
     )
+    allow_hosts: list[str] = field(
+        default_factory=list,
+        metadata=_doc("Host names exempt from the address guard (e.g. an intranet news server)."),
+    )
 
 
 @dataclass
@@ -95,6 +99,21 @@ class TranslateSettings:
     engine: str = field(default="ct2", metadata=_doc("ct2, apertium, libretranslate, deepl or openai."))
     model: str = field(default="", metadata=_doc("Model folder for ct2; empty: the pulled model for the pair."))
     enabled: bool = field(default=True, metadata=_doc("Translate new revisions while polling."))
+    device: str = field(default="auto", metadata=_doc("ct2 device: auto, cpu or cuda."))
+    compute_type: str = field(default="auto", metadata=_doc("ct2 compute type; auto: int8 on CPU, float16 on GPU."))
+    threads: int = field(default=0, metadata=_doc("ct2 CPU threads; 0: all cores."))
+    beam_size: int = field(default=4, metadata=_doc("Beam width for ct2 decoding (1 = greedy)."))
+    batch_size: int = field(default=32, metadata=_doc("Sentences per engine batch."))
+    timeout: float = field(default=60.0, metadata=_doc("Seconds per request to HTTP engines."))
+    libretranslate_url: str = field(default="http://127.0.0.1:5000", metadata=_doc("LibreTranslate base URL."))
+    libretranslate_api_key: str = field(default="", metadata=_doc("LibreTranslate API key, if the server wants one."))
+    deepl_url: str = field(default="https://api-free.deepl.com", metadata=_doc("DeepL API base URL."))
+    deepl_api_key: str = field(default="", metadata=_doc("DeepL authentication key."))
+    openai_url: str = field(
+        default="http://127.0.0.1:8000/v1", metadata=_doc("OpenAI-compatible base URL (vLLM, Ollama, llama.cpp).")
+    )
+    openai_api_key: str = field(default="", metadata=_doc("API key for the OpenAI-compatible endpoint."))
+    openai_model: str = field(default="", metadata=_doc("Model name sent to the OpenAI-compatible endpoint."))
 
 
 @dataclass
