@@ -1,0 +1,203 @@
+"""The tables of the store (SQLAlchemy 2 declarative models).
+
+Every schema change goes through an Alembic migration in ``store/migrations/versions``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Source(Base):
+    """A feed, sitemap or single page that babelwire watches."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # feed | sitemap | page
+    name: Mapped[str] = mapped_column(String(300))
+    language: Mapped[str | None] = mapped_column(String(16))  # declared; None = detect
+    interval: Mapped[float] = mapped_column(Float)  # seconds between polls
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # HTTP validators of the listing (feed/sitemap) for conditional GET
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(128))
+    # health
+    next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    # translation overrides (None = use [translate] settings)
+    translate_to: Mapped[list[str] | None] = mapped_column(JSON)
+    engine: Mapped[str | None] = mapped_column(String(64))
+    translate: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    articles: Mapped[list[Article]] = relationship(back_populates="source", passive_deletes=True)
+
+
+class Article(Base):
+    """One article, identified by its canonical URL; its content lives in revisions."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    title: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(16))
+    published: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    modified: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(128))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+
+    source: Mapped[Source] = relationship(back_populates="articles")
+    revisions: Mapped[list[Revision]] = relationship(
+        back_populates="article", order_by="Revision.number", passive_deletes=True
+    )
+
+
+class ArticleURL(Base):
+    """Every URL an article was reached by (feed links, redirects, canonical): dedup by URL."""
+
+    __tablename__ = "article_urls"
+
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+
+
+class Revision(Base):
+    """One distinct version of an article's content. Old revisions are kept."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, ... per article
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    article: Mapped[Article] = relationship(back_populates="revisions")
+
+
+class QueueItem(Base):
+    """A URL waiting to be fetched and extracted: the durable hand-off between the listing stage
+    and the article stage, so a killed poll resumes where it stopped."""
+
+    __tablename__ = "fetch_queue"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    enqueued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    gave_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # kept so the URL is not retried
+    entry_title: Mapped[str | None] = mapped_column(Text)
+    entry_published: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ErrorRecord(Base):
+    """A failure a user should see: which source/article/URL, which stage, why."""
+
+    __tablename__ = "errors"
+    __table_args__ = (Index("ix_errors_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    stage: Mapped[str] = mapped_column(String(32))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    url: Mapped[str | None] = mapped_column(String(2048))
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class Translation(Base):
+    """A revision translated into one target language by one engine."""
+
+    __tablename__ = "translations"
+    __table_args__ = (UniqueConstraint("revision_id", "target"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id", ondelete="CASCADE"), index=True)
+    target: Mapped[str] = mapped_column(String(16))
+    engine: Mapped[str] = mapped_column(String(64))  # engine kind: ct2, apertium, ...
+    engine_id: Mapped[str] = mapped_column(String(256))  # stable id (kind + model identity)
+    model: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    flags: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"title": [...], "blocks": [[...], ...]}
+    sentences: Mapped[int] = mapped_column(Integer, default=0)
+    from_memory: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MemoryEntry(Base):
+    """Translation memory: a normalised sentence translated once per engine and pair."""
+
+    __tablename__ = "translation_memory"
+    __table_args__ = (UniqueConstraint("engine_id", "source", "target", "key_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    engine_id: Mapped[str] = mapped_column(String(256))
+    source: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(40))  # sha1 of the normalised sentence
+    key: Mapped[str] = mapped_column(Text)
+    translation: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
