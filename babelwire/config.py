@@ -193,7 +193,10 @@ def _apply(section_obj: Any, section: str, values: dict[str, Any], origin: str) 
     for key, value in values.items():
         if key not in known:
             raise ConfigError(f"{origin}: unknown setting [{section}] {key}")
-        setattr(section_obj, key, _coerce(value, hints[key], f"[{section}] {key}"))
+        try:
+            setattr(section_obj, key, _coerce(value, hints[key], f"[{section}] {key}"))
+        except ConfigError as exc:
+            raise ConfigError(f"{origin}: {exc.reason}") from exc
 
 
 def load_settings(home: Path | str | None = None, environ: dict[str, str] | None = None) -> Settings:
