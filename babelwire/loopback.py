@@ -29,6 +29,7 @@ class Request:
     path: str
     query: str
     headers: dict[str, str]
+    body: bytes = b""
 
 
 Handler = Callable[[Request], Response]
@@ -51,7 +52,9 @@ class LoopbackServer:
 
             def _serve(self, send_body: bool) -> None:
                 parts = urlsplit(self.path)
-                request = Request(self.command, parts.path, parts.query, dict(self.headers.items()))
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                request = Request(self.command, parts.path, parts.query, dict(self.headers.items()), body)
                 with owner._lock:
                     owner.requests.append(request)
                     route = owner.routes.get(parts.path)
@@ -81,6 +84,9 @@ class LoopbackServer:
 
             def do_HEAD(self) -> None:
                 self._serve(False)
+
+            def do_POST(self) -> None:
+                self._serve(True)
 
         class _Server(ThreadingHTTPServer):
             daemon_threads = True
