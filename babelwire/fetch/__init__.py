@@ -1,0 +1,7 @@
+"""HTTP fetching: politeness, robots.txt, conditional GET, retries, size limits, address guard."""
+
+from babelwire.fetch.client import Fetcher
+from babelwire.fetch.encoding import decode_text
+from babelwire.fetch.result import FetchResult
+
+__all__ = ["FetchResult", "Fetcher", "decode_text"]
