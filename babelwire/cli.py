@@ -1,0 +1,514 @@
+"""The ``babelwire`` command: parse, call a service, render with Rich."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from babelwire.config import (
+    CONFIG_NAME,
+    Settings,
+    default_config_text,
+    describe_settings,
+    format_duration,
+    load_settings,
+)
+from babelwire.errors import BabelwireError, ConfigError
+
+app = typer.Typer(help="babelwire: a self-hosted automatic foreign-language news wire.", no_args_is_help=True)
+source_app = typer.Typer(help="Watch sources: feeds, sitemaps and pages.", no_args_is_help=True)
+article_app = typer.Typer(help="Read stored articles.", no_args_is_help=True)
+eval_app = typer.Typer(help="Measure quality on evaluation data.", no_args_is_help=True)
+bench_app = typer.Typer(help="Measure speed and memory.", no_args_is_help=True)
+config_app = typer.Typer(help="Show settings.", no_args_is_help=True)
+app.add_typer(source_app, name="source")
+app.add_typer(article_app, name="article")
+app.add_typer(eval_app, name="eval")
+app.add_typer(bench_app, name="bench")
+app.add_typer(config_app, name="config")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class _State:
+    home: Path | None = None
+
+
+state = _State()
+
+
+def settings() -> Settings:
+    try:
+        return load_settings(state.home)
+    except ConfigError as exc:
+        err_console.print(f"[red]configuration error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def open_store(cfg: Settings | None = None):  # -> Store
+    from babelwire.store import Store
+
+    cfg = cfg or settings()
+    try:
+        return Store(cfg.database_url)
+    except ConfigError as exc:
+        err_console.print(f"[red]configuration error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    err_console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code)
+
+
+@app.callback()
+def main_options(
+    home: Annotated[
+        Path | None,
+        typer.Option("--home", help="Folder holding babelwire.toml and the database [env: BABELWIRE_HOME]."),
+    ] = None,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output.")] = 0,
+) -> None:
+    state.home = home
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if verbose == 0:
+        # Library warnings (one per failed URL) are recorded in the store and shown by the
+        # commands; on the terminal they would only hide the progress display.
+        logging.getLogger("babelwire").setLevel(logging.ERROR)
+        logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+
+
+@app.command()
+def init() -> None:
+    """Create the home folder with a commented babelwire.toml and an empty database."""
+    cfg = settings()
+    cfg.home.mkdir(parents=True, exist_ok=True)
+    if not cfg.config_path.exists():
+        cfg.config_path.write_text(default_config_text(), encoding="utf-8")
+        console.print(f"wrote {cfg.config_path}")
+    else:
+        console.print(f"kept existing {cfg.config_path}")
+    open_store(cfg).close()
+    console.print(f"database ready: {cfg.database_url}")
+
+
+@config_app.command("show")
+def config_show(as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False) -> None:
+    """Every setting: toml key, environment variable, default, current value."""
+    cfg = settings()
+    if as_json:
+        print_json([
+            {"setting": key, "env": env, "default": default, "doc": doc,
+             "current": getattr(getattr(cfg, key.strip("[").split("] ")[0]), key.split("] ")[1])}
+            for key, env, default, doc in describe_settings()
+        ])
+        return
+    table = Table(title=f"settings ({cfg.home / CONFIG_NAME})")
+    for column in ("setting", "environment variable", "default", "current", "meaning"):
+        table.add_column(column)
+    for key, env, default, doc in describe_settings():
+        section, name = key.strip("[").split("] ")
+        table.add_row(key, env, default, repr(getattr(getattr(cfg, section), name)), doc)
+    console.print(table)
+
+
+# ---------------------------------------------------------------- sources
+
+
+def _fetcher(cfg: Settings):  # -> Fetcher
+    from babelwire.fetch import Fetcher
+
+    return Fetcher(cfg.fetch)
+
+
+def _languages(value: str | None) -> list[str] | None:
+    return [part.strip() for part in value.split(",") if part.strip()] if value else None
+
+
+@source_app.command("add")
+def source_add(
+    url: str,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language of the source (default: detect).")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Display name.")] = None,
+    every: Annotated[str | None, typer.Option("--every", help="Poll interval, e.g. 15m, 2h.")] = None,
+    pick: Annotated[int | None, typer.Option("--pick", help="Which discovered feed to add (1, 2, ...).")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Target languages, e.g. en,de.")] = None,
+    engine: Annotated[str | None, typer.Option("--engine", help="Translation engine for this source.")] = None,
+    no_translate: Annotated[bool, typer.Option("--no-translate", help="Store originals only.")] = False,
+) -> None:
+    """Add a feed, sitemap or page; given a site's home page, discover its feeds and offer them."""
+    from babelwire.pipeline.subscriptions import SourceExistsError, add_source, probe_url
+
+    cfg = settings()
+    store = open_store(cfg)
+    with _fetcher(cfg) as fetcher:
+        try:
+            probe = probe_url(fetcher, url, cfg)
+        except BabelwireError as exc:
+            raise fail(f"cannot add {url}: {exc.reason}") from exc
+    target_url, kind, title = probe.url, probe.kind, probe.title
+    if probe.kind == "site":
+        if not probe.feeds:
+            raise fail(f"{url} is a site home page and no feed or sitemap was found on it")
+        table = Table(title=f"feeds found on {probe.url}")
+        for column in ("#", "kind", "title", "entries", "url"):
+            table.add_column(column)
+        for i, feed in enumerate(probe.feeds, 1):
+            table.add_row(str(i), feed.kind, feed.title or "", str(feed.entries), feed.url)
+        console.print(table)
+        if pick is None:
+            if not sys.stdin.isatty():
+                raise fail("several feeds found: choose one with --pick N")
+            pick = typer.prompt("add which one", default=1, type=int)
+        if not 1 <= pick <= len(probe.feeds):
+            raise fail(f"--pick must be between 1 and {len(probe.feeds)}")
+        chosen = probe.feeds[pick - 1]
+        target_url, kind, title = chosen.url, chosen.kind, chosen.title
+    try:
+        source = add_source(store, cfg, target_url, kind, name=name or title, language=lang or probe.language,
+                            every=every, translate_to=_languages(to), engine=engine, translate=not no_translate)
+    except SourceExistsError as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"added source {source.id}: [bold]{source.name}[/bold] ({kind}, every "
+                  f"{format_duration(source.interval)}) {source.url}")
+
+
+@source_app.command("edit")
+def source_edit(
+    ref: Annotated[str, typer.Argument(help="Source id or URL.")],
+    lang: Annotated[str | None, typer.Option("--lang")] = None,
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    every: Annotated[str | None, typer.Option("--every")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Target languages, e.g. en,de.")] = None,
+    engine: Annotated[str | None, typer.Option("--engine")] = None,
+    translate: Annotated[bool | None, typer.Option("--translate/--no-translate")] = None,
+) -> None:
+    """Change a source's name, language, interval or translation settings."""
+    from babelwire.pipeline.subscriptions import edit_source
+
+    store = open_store()
+    source = edit_source(store, ref, language=lang, name=name, every=every, translate_to=_languages(to),
+                         engine=engine, translate=translate)
+    if source is None:
+        raise fail(f"no source {ref}")
+    console.print(f"updated source {source.id}: {source.name}")
+
+
+@source_app.command("list")
+def source_list(as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False) -> None:
+    """Every source with its health: last success, last error, failures, articles."""
+    from dataclasses import asdict
+
+    from babelwire.pipeline.subscriptions import source_health
+
+    rows = source_health(open_store())
+    if as_json:
+        print_json([asdict(r) for r in rows])
+        return
+    table = Table(title="sources")
+    for column in ("id", "name", "kind", "lang", "every", "articles", "last success", "failures", "last error"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        error = f"{r.last_error} ({_short_time(r.last_error_at)})" if r.last_error else ""
+        if r.article_errors:
+            error += f"{'; ' if error else ''}{r.article_errors} article error(s) in 24 h (babelwire errors)"
+        failures = f"[red]{r.consecutive_failures}[/red]" if r.consecutive_failures else "0"
+        table.add_row(str(r.id), r.name, r.kind, r.language or "auto", format_duration(r.interval),
+                      str(r.articles), _short_time(r.last_success_at) or "never", failures, error)
+    console.print(table)
+
+
+def _short_time(iso: str | None) -> str:
+    return iso[:19].replace("T", " ") if iso else ""
+
+
+@source_app.command("remove")
+def source_remove(ref: Annotated[str, typer.Argument(help="Source id or URL.")]) -> None:
+    """Stop watching a source and delete its articles."""
+    from babelwire.pipeline.subscriptions import remove_source
+
+    removed = remove_source(open_store(), ref)
+    if removed is None:
+        raise fail(f"no source {ref}")
+    source, count = removed
+    console.print(f"removed source {source.id} ({source.name}) and {count} article(s)")
+
+
+@source_app.command("import")
+def source_import(file: Path) -> None:
+    """Add every feed of an OPML file (as exported by feed readers)."""
+    from babelwire.pipeline.subscriptions import import_opml
+
+    cfg = settings()
+    try:
+        added, skipped = import_opml(open_store(cfg), cfg, file.read_bytes())
+    except OSError as exc:
+        raise fail(f"cannot read {file}: {exc.strerror}") from exc
+    except BabelwireError as exc:
+        raise fail(f"{file}: {exc.reason}") from exc
+    console.print(f"imported {len(added)} source(s)")
+    for line in skipped:
+        console.print(f"  skipped {line}")
+
+
+@source_app.command("export")
+def source_export(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: stdout).")] = None,
+) -> None:
+    """Write every source as OPML."""
+    from babelwire.pipeline.subscriptions import export_opml
+
+    text = export_opml(open_store())
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+# ---------------------------------------------------------------- polling
+
+
+class RichReporter:
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, Any] = {}
+
+    def start(self, phase: str, total: int) -> None:
+        self.tasks[phase] = self.progress.add_task(phase, total=total)
+
+    def advance(self, phase: str, detail: str = "") -> None:
+        self.progress.advance(self.tasks[phase])
+
+
+@app.command()
+def poll(
+    all_sources: Annotated[bool, typer.Option("--all", help="Poll every source, due or not.")] = False,
+    source: Annotated[list[int] | None, typer.Option("--source", help="Poll only this source id.")] = None,
+) -> None:
+    """Fetch every due source once, store new and changed articles, print a summary."""
+    from babelwire.pipeline.local import poll as run_poll
+
+    cfg = settings()
+    store = open_store(cfg)
+    with Progress(TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console, transient=False) as progress:
+        summary = run_poll(store, cfg, reporter=RichReporter(progress), source_ids=source or None,
+                           all_sources=all_sources)
+    table = Table(title="poll summary", show_header=False)
+    table.add_row("sources polled", str(summary.sources))
+    table.add_row("sources unchanged (304)", str(summary.sources_not_modified))
+    table.add_row("sources failed", str(summary.sources_failed))
+    table.add_row("new articles", str(summary.new))
+    table.add_row("updated articles (new revision)", str(summary.updated))
+    table.add_row("unchanged articles", str(summary.unchanged + summary.not_modified))
+    table.add_row("failed articles", str(summary.failed))
+    console.print(table)
+    for where, reason in summary.errors[:20]:
+        console.print(f"  [red]✗[/red] {where}: {reason}")
+    if len(summary.errors) > 20:
+        console.print(f"  … and {len(summary.errors) - 20} more (babelwire errors)")
+
+
+@app.command()
+def errors(
+    limit: Annotated[int, typer.Option("--limit", help="How many.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Recent failures: which source or article, which stage, why."""
+    from sqlalchemy import select
+
+    from babelwire.store.models import ErrorRecord
+
+    store = open_store()
+    with store.session() as session:
+        rows = session.scalars(select(ErrorRecord).order_by(ErrorRecord.id.desc()).limit(limit)).all()
+        data = [{"at": r.at.isoformat(), "stage": r.stage, "source_id": r.source_id, "article_id": r.article_id,
+                 "url": r.url, "reason": r.reason} for r in rows]
+    if as_json:
+        print_json(data)
+        return
+    table = Table(title="recent errors")
+    for column in ("at", "stage", "source", "article", "url", "reason"):
+        table.add_column(column, overflow="fold")
+    for r in data:
+        table.add_row(_short_time(r["at"]), r["stage"], str(r["source_id"] or ""), str(r["article_id"] or ""),
+                      r["url"] or "", r["reason"])
+    console.print(table)
+
+
+# ---------------------------------------------------------------- extraction and articles
+
+
+@app.command()
+def extract(
+    target: Annotated[str, typer.Argument(help="An HTML file or a URL.")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language hint.")] = None,
+) -> None:
+    """Turn one HTML page into a clean article (title, blocks, metadata)."""
+    from babelwire.extract import extract_document
+
+    if target.startswith(("http://", "https://")):
+        cfg = settings()
+        with _fetcher(cfg) as fetcher:
+            try:
+                result = fetcher.fetch(target)
+            except BabelwireError as exc:
+                raise fail(f"cannot fetch {target}: {exc.reason}", 1) from exc
+        html: str | bytes = result.text
+        url: str | None = result.final_url
+    else:
+        path = Path(target)
+        try:
+            html = path.read_bytes()
+        except OSError as exc:
+            raise fail(f"cannot read {target}: {exc.strerror}") from exc
+        if path.suffix == ".gz":
+            import gzip
+
+            html = gzip.decompress(html)
+        url = None
+    try:
+        document = extract_document(html, url, language=lang)
+    except BabelwireError as exc:
+        raise fail(f"{target}: {exc.reason}", 1) from exc
+    if as_json:
+        print_json(document.to_dict())
+        return
+    _print_document(document.to_dict())
+
+
+def _print_document(doc: dict[str, Any]) -> None:
+    console.print(f"[bold]{doc.get('title') or '(no title)'}[/bold]")
+    meta = [f"{k}: {doc[k]}" for k in ("language", "author", "published", "modified", "url") if doc.get(k)]
+    console.print("[dim]" + " · ".join(meta) + "[/dim]\n")
+    for block in doc["blocks"]:
+        prefix = {"heading": "## ", "quote": "> ", "list_item": "• "}.get(block["type"], "")
+        console.print(prefix + block["text"], markup=False, highlight=False)
+        console.print()
+
+
+@article_app.command("list")
+def article_list(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    source: Annotated[int | None, typer.Option("--source", help="Only this source id.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Only this language.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit")] = None,
+) -> None:
+    """Stored articles, newest first."""
+    from babelwire.store.articles import list_articles
+
+    rows = list_articles(open_store(), source_id=source, language=lang, limit=limit)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title="articles")
+    for column in ("id", "source", "lang", "rev", "first seen", "title"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        title = r["title"] or ""
+        if r["last_error"]:
+            title += f"  [red]({r['last_error']})[/red]"
+        table.add_row(str(r["id"]), r["source"], r["language"] or "", str(r["revisions"]),
+                      _short_time(r["first_seen_at"]), title)
+    console.print(table)
+
+
+@article_app.command("show")
+def article_show(
+    article_id: int,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """One article with its revisions (oldest first)."""
+    from babelwire.store.articles import get_article
+
+    data = get_article(open_store(), article_id)
+    if data is None:
+        raise fail(f"no article {article_id}")
+    if as_json:
+        print_json(data)
+        return
+    console.print(f"[bold]article {data['id']}[/bold] from {data['source']} · {data['url']}")
+    if data["last_error"]:
+        console.print(f"[red]last error ({_short_time(data['last_error_at'])}): {data['last_error']}[/red]")
+    for revision in data["revisions"]:
+        console.rule(f"revision {revision['number']} · fetched {_short_time(revision['fetched_at'])} · "
+                     f"{revision['content_hash'][:12]}")
+        _print_document(revision["document"])
+        for t in revision.get("translations", []):
+            console.rule(f"machine translation → {t['target']} · {t['engine']} {t['model'] or ''} · "
+                         f"{t['from_memory']}/{t['sentences']} sentences from memory", style="cyan")
+            _print_document(t["document"])
+
+
+# ---------------------------------------------------------------- evaluation and benchmarks
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    dataset: Annotated[Path, typer.Argument(help="Folder with evaldata.json and html/.")],
+    limit: Annotated[int | None, typer.Option("--limit", help="Only the first N pages.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Snippet precision/recall/F1 of babelwire and plain trafilatura, overall and per language."""
+    from babelwire.evaluate.extraction import evaluate_extraction, report_dict, report_table
+
+    if not (dataset / "evaldata.json").exists():
+        raise fail(f"{dataset} has no evaldata.json")
+    with Progress(TextColumn("pages"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console) as progress:
+        task = progress.add_task("pages", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        report = evaluate_extraction(dataset, limit=limit, progress=advance)
+    if as_json:
+        print_json(report_dict(report))
+    else:
+        console.print(report_table(report))
+
+
+@bench_app.command("ingest")
+def bench_ingest(
+    dataset: Annotated[Path, typer.Option("--dataset", help="extraction-dev folder to serve.")] = Path(
+        "../shared/data/extraction-dev"),
+    pages: Annotated[int | None, typer.Option("--pages", help="Serve only N pages.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Fetch/extract workers.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Pages/minute and peak memory of fetch + extract + store, pages served from loopback."""
+    from babelwire.bench.ingest import run_ingest_bench
+
+    if not dataset.exists():
+        raise fail(f"{dataset} does not exist")
+    result = run_ingest_bench(dataset, pages=pages, workers=workers)
+    if as_json:
+        print_json(result)
+        return
+    table = Table(title="ingest benchmark (fetch + extract + store, loopback)", show_header=False)
+    for key, value in result.items():
+        table.add_row(key, str(value))
+    console.print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except BabelwireError as exc:  # a documented error that no command caught: show it plainly
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise SystemExit(1) from exc

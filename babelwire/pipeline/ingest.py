@@ -1,0 +1,366 @@
+"""Ingest stages: list a source's article URLs, then fetch, extract and store each article.
+
+Each stage reads what the previous one stored and writes its result in one transaction, so it
+can be re-run at any time (after a crash, by a retry, by a second worker) without losing or
+duplicating anything:
+
+- :func:`list_source` fetches a feed/sitemap (conditional GET) and, in one transaction, records
+  the source's health and validators and queues the URLs it has not seen (``fetch_queue``).
+- :func:`queue_refreshes` queues recently first-seen articles again, to catch updates.
+- :func:`ingest_item` fetches and extracts one queued URL and, in one transaction, stores the
+  article (deduplicated by every URL it was reached by, its canonical URL and content hash), a new
+  revision if its content changed, and removes the queue item.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from babelwire.config import Settings, parse_duration
+from babelwire.document import Document
+from babelwire.errors import BabelwireError, HTTPStatusError
+from babelwire.extract import extract_document
+from babelwire.fetch import Fetcher
+from babelwire.sources import Entry, parse_listing
+from babelwire.store import Store
+from babelwire.store.models import (
+    Article,
+    ArticleURL,
+    ErrorRecord,
+    QueueItem,
+    Revision,
+    Source,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+MAX_CHILD_SITEMAPS = 5
+
+
+@dataclass
+class ListingOutcome:
+    source_id: int
+    ok: bool
+    not_modified: bool = False
+    queued: int = 0
+    error: str | None = None
+
+
+ArticleStatus = Literal["new", "updated", "unchanged", "not_modified", "failed", "gone"]
+
+
+@dataclass
+class IngestOutcome:
+    item_id: int
+    url: str
+    status: ArticleStatus
+    article_id: int | None = None
+    revision_id: int | None = None
+    error: str | None = None
+    new_revision: bool = field(default=False)
+
+
+def normalise_url(url: str) -> str:
+    """Strip the fragment and surrounding whitespace; lower-case scheme and host."""
+    parts = urlsplit(url.strip())
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def record_error(
+    session: Session, stage: str, reason: str, *, source_id: int | None = None,
+    article_id: int | None = None, url: str | None = None,
+) -> None:
+    session.add(ErrorRecord(stage=stage, reason=reason, source_id=source_id, article_id=article_id, url=url))
+    log.warning("%s failed: %s", stage, reason, extra={"source_id": source_id, "article_id": article_id, "url": url})
+
+
+def _fetch_listing(fetcher: Fetcher, source: Source, settings: Settings) -> tuple[list[Entry], object]:
+    result = fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
+    if result.not_modified:
+        return [], result
+    listing = parse_listing(result.content, result.final_url, max_bytes=settings.fetch.max_decompressed_bytes)
+    entries = list(listing.entries)
+    for child_url in listing.sitemaps[-MAX_CHILD_SITEMAPS:]:
+        # Sitemap indexes list child sitemaps oldest first on most news sites: take the last ones.
+        child = fetcher.fetch(child_url)
+        entries.extend(parse_listing(child.content, child.final_url,
+                                     max_bytes=settings.fetch.max_decompressed_bytes).entries)
+    return entries, result
+
+
+def list_source(store: Store, fetcher: Fetcher, source_id: int, settings: Settings) -> ListingOutcome:
+    """Fetch one source's listing and queue its unseen article URLs (one transaction)."""
+    with store.session() as session:
+        source = session.get(Source, source_id)
+        if source is None:
+            return ListingOutcome(source_id, ok=False, error="source was removed")
+        session.expunge(source)
+    now = utcnow()
+    next_poll = now + timedelta(seconds=source.interval)
+    if source.kind == "page":
+        entries, result = [Entry(url=source.url)], None
+    else:
+        try:
+            entries, result = _fetch_listing(fetcher, source, settings)
+        except BabelwireError as exc:
+            with store.transaction() as session:
+                row = session.get(Source, source_id)
+                if row is not None:
+                    row.last_polled_at = now
+                    row.next_poll_at = next_poll
+                    row.last_error = exc.reason
+                    row.last_error_at = now
+                    row.consecutive_failures += 1
+                    record_error(session, "listing", exc.reason, source_id=source_id, url=exc.url or source.url)
+            return ListingOutcome(source_id, ok=False, error=exc.reason)
+    entries = _dedupe(entries)[: settings.poll.max_entries]
+    with store.transaction() as session:
+        row = session.get(Source, source_id)
+        if row is None:
+            return ListingOutcome(source_id, ok=False, error="source was removed")
+        row.last_polled_at = now
+        row.last_success_at = now
+        row.next_poll_at = next_poll
+        row.consecutive_failures = 0
+        if result is not None and not result.not_modified:
+            row.etag, row.last_modified = result.etag, result.last_modified
+        queued = _queue_entries(session, row, entries, refresh_pages=source.kind == "page")
+    return ListingOutcome(source_id, ok=True, not_modified=bool(result and result.not_modified), queued=queued)
+
+
+def _dedupe(entries: list[Entry]) -> list[Entry]:
+    seen: set[str] = set()
+    unique = []
+    for entry in entries:
+        url = normalise_url(entry.url)
+        if url not in seen:
+            seen.add(url)
+            entry.url = url
+            unique.append(entry)
+    return unique
+
+
+def _queue_entries(session: Session, source: Source, entries: list[Entry], *, refresh_pages: bool) -> int:
+    urls = [e.url for e in entries]
+    if not urls:
+        return 0
+    known = dict(session.execute(select(ArticleURL.url, ArticleURL.article_id).where(ArticleURL.url.in_(urls))).all())
+    queued = set(session.scalars(select(QueueItem.url).where(QueueItem.url.in_(urls))))
+    count = 0
+    for entry in entries:
+        if entry.url in queued or (entry.url in known and not refresh_pages):
+            continue
+        session.add(QueueItem(url=entry.url, source_id=source.id, article_id=known.get(entry.url),
+                              entry_title=entry.title, entry_published=entry.published))
+        count += 1
+    return count
+
+
+def queue_refreshes(store: Store, source_ids: list[int], settings: Settings) -> int:
+    """Queue again the articles of these sources first seen within the refresh window."""
+    since = utcnow() - timedelta(seconds=parse_duration(settings.poll.refresh_window))
+    with store.transaction() as session:
+        rows = session.execute(
+            select(Article.id, Article.url, Article.source_id)
+            .where(Article.source_id.in_(source_ids), Article.first_seen_at >= since)
+        ).all()
+        queued = set(session.scalars(select(QueueItem.url).where(QueueItem.url.in_([r.url for r in rows]))))
+        count = 0
+        for article_id, url, source_id in rows:
+            if url not in queued:
+                session.add(QueueItem(url=url, source_id=source_id, article_id=article_id))
+                count += 1
+    return count
+
+
+def pending_items(store: Store) -> list[int]:
+    """Ids of queued URLs not given up on, oldest first."""
+    with store.session() as session:
+        return list(session.scalars(
+            select(QueueItem.id).where(QueueItem.gave_up_at.is_(None)).order_by(QueueItem.id)
+        ))
+
+
+@dataclass
+class _ItemSnapshot:
+    id: int
+    url: str
+    source_id: int
+    article_id: int | None
+    attempts: int
+    language: str | None
+    etag: str | None
+    last_modified: str | None
+
+
+def _snapshot(store: Store, item_id: int) -> _ItemSnapshot | None:
+    with store.session() as session:
+        item = session.get(QueueItem, item_id)
+        if item is None or item.gave_up_at is not None:
+            return None
+        article_id = item.article_id or session.scalar(
+            select(ArticleURL.article_id).where(ArticleURL.url == item.url))
+        article = session.get(Article, article_id) if article_id else None
+        source = session.get(Source, item.source_id)
+        return _ItemSnapshot(
+            id=item.id, url=item.url, source_id=item.source_id,
+            article_id=article.id if article else None, attempts=item.attempts,
+            language=source.language if source else None,
+            etag=article.etag if article else None,
+            last_modified=article.last_modified if article else None,
+        )
+
+
+def ingest_item(store: Store, fetcher: Fetcher, item_id: int, settings: Settings) -> IngestOutcome:
+    """Fetch, extract and store one queued URL. Safe to run twice: the second run is a no-op."""
+    snap = _snapshot(store, item_id)
+    if snap is None:
+        return IngestOutcome(item_id, "", "gone")
+    try:
+        result = fetcher.fetch(snap.url, etag=snap.etag, last_modified=snap.last_modified)
+        if result.not_modified:
+            return _store_not_modified(store, snap)
+        document = extract_document(result.text, result.final_url, language=snap.language)
+    except BabelwireError as exc:
+        return _store_failure(store, snap, exc, settings)
+    urls = {snap.url, normalise_url(result.final_url)}
+    canonical = _choose_canonical(document, result.final_url)
+    urls.add(canonical)
+    for attempt in range(3):
+        try:
+            return _store_document(store, snap, document, canonical, urls, result.etag, result.last_modified)
+        except IntegrityError:
+            # Another worker stored the same article between our read and our write: retry,
+            # and the lookup below finds its row.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _choose_canonical(document: Document, final_url: str) -> str:
+    """The page's canonical URL, unless it points off-site or to a site's home page (common
+    mistakes that would merge unrelated articles)."""
+    final = normalise_url(final_url)
+    if not document.url:
+        return final
+    canonical = normalise_url(document.url)
+    same_site = urlsplit(canonical).netloc.removeprefix("www.") == urlsplit(final).netloc.removeprefix("www.")
+    if not same_site or urlsplit(canonical).path in ("", "/") or not canonical.startswith("http"):
+        return final
+    return canonical
+
+
+def _store_not_modified(store: Store, snap: _ItemSnapshot) -> IngestOutcome:
+    with store.transaction() as session:
+        if snap.article_id and (article := session.get(Article, snap.article_id)):
+            article.last_checked_at = utcnow()
+            article.consecutive_failures = 0
+        _delete_item(session, snap.id)
+    return IngestOutcome(snap.id, snap.url, "not_modified", article_id=snap.article_id)
+
+
+def _delete_item(session: Session, item_id: int) -> None:
+    item = session.get(QueueItem, item_id)
+    if item is not None:
+        session.delete(item)
+
+
+def _store_failure(store: Store, snap: _ItemSnapshot, exc: BabelwireError, settings: Settings) -> IngestOutcome:
+    permanent = isinstance(exc, HTTPStatusError) and 400 <= exc.status < 500 and exc.status != 429
+    with store.transaction() as session:
+        now = utcnow()
+        if snap.article_id and (article := session.get(Article, snap.article_id)):
+            article.last_error = exc.reason
+            article.last_error_at = now
+            article.consecutive_failures += 1
+        record_error(session, "article", exc.reason, source_id=snap.source_id,
+                     article_id=snap.article_id, url=snap.url)
+        item = session.get(QueueItem, snap.id)
+        if item is not None:
+            if snap.article_id:
+                session.delete(item)  # a refresh: queued again on the next poll while recent
+            else:
+                item.attempts += 1
+                item.last_error = exc.reason
+                if permanent or item.attempts >= settings.poll.max_attempts:
+                    item.gave_up_at = now
+    return IngestOutcome(snap.id, snap.url, "failed", article_id=snap.article_id, error=exc.reason)
+
+
+def _store_document(
+    store: Store, snap: _ItemSnapshot, document: Document, canonical: str, urls: set[str],
+    etag: str | None, last_modified: str | None,
+) -> IngestOutcome:
+    content_hash = document.content_hash()
+    now = utcnow()
+    with store.transaction() as session:
+        article = _find_article(session, snap, canonical, urls, content_hash)
+        created = article is None
+        if article is None:
+            article = Article(url=canonical, source_id=snap.source_id, first_seen_at=now,
+                              consecutive_failures=0)
+            session.add(article)
+            session.flush()
+        known = set(session.scalars(select(ArticleURL.url).where(ArticleURL.url.in_(urls))))
+        for url in urls - known:
+            session.add(ArticleURL(url=url, article_id=article.id))
+        latest = session.scalars(
+            select(Revision).where(Revision.article_id == article.id).order_by(Revision.number.desc()).limit(1)
+        ).first()
+        revision_id = None
+        if latest is None or latest.content_hash != content_hash:
+            number = (latest.number if latest else 0) + 1
+            revision = Revision(article_id=article.id, number=number, fetched_at=now,
+                                content_hash=content_hash, document=document.to_dict())
+            session.add(revision)
+            session.flush()
+            revision_id = revision.id
+            article.title = document.title
+            article.language = document.language
+            article.published = document.published
+            article.modified = document.modified
+            article.content_hash = content_hash
+            article.last_changed_at = now
+        article.etag, article.last_modified = etag, last_modified
+        article.last_checked_at = now
+        article.consecutive_failures = 0
+        _delete_item(session, snap.id)
+        status: ArticleStatus = "new" if created else ("updated" if revision_id else "unchanged")
+        return IngestOutcome(snap.id, snap.url, status, article_id=article.id, revision_id=revision_id,
+                             new_revision=revision_id is not None)
+
+
+def _find_article(
+    session: Session, snap: _ItemSnapshot, canonical: str, urls: set[str], content_hash: str
+) -> Article | None:
+    if snap.article_id:
+        return session.get(Article, snap.article_id)
+    article_id = session.scalar(select(ArticleURL.article_id).where(ArticleURL.url.in_(urls)).limit(1))
+    if article_id is None:
+        article_id = session.scalar(select(Article.id).where(Article.url == canonical))
+    if article_id is None:
+        # The same text under another URL (syndication, AMP, tracking parameters).
+        article_id = session.scalar(select(Article.id).where(Article.content_hash == content_hash).limit(1))
+    return session.get(Article, article_id) if article_id else None
+
+
+def count_articles(session: Session, source_id: int) -> int:
+    return session.scalar(select(func.count(Article.id)).where(Article.source_id == source_id)) or 0
+
+
+def due_sources(store: Store, now: datetime | None = None, *, all_sources: bool = False) -> list[int]:
+    """Ids of sources whose next poll time has come (or every source)."""
+    now = now or utcnow()
+    with store.session() as session:
+        query = select(Source.id).order_by(Source.id)
+        if not all_sources:
+            query = query.where((Source.next_poll_at.is_(None)) | (Source.next_poll_at <= now))
+        return list(session.scalars(query))

@@ -1,0 +1,225 @@
+"""Managing sources: probe a URL to learn its kind, add, edit, remove, import and export (OPML)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from babelwire.config import Settings, parse_duration
+from babelwire.errors import BabelwireError, ConfigError, ExtractionError, FeedError
+from babelwire.extract import extract_document
+from babelwire.fetch import Fetcher
+from babelwire.pipeline.ingest import normalise_url
+from babelwire.sources import (
+    Outline,
+    common_feed_urls,
+    detect_kind,
+    discover_feed_links,
+    parse_listing,
+    parse_opml,
+    write_opml,
+)
+from babelwire.store import Store
+from babelwire.store.models import Article, ErrorRecord, Source, utcnow
+
+log = logging.getLogger(__name__)
+ProbeKind = Literal["feed", "sitemap", "page", "site"]
+MIN_ARTICLE_CHARS = 400
+
+
+class SourceExistsError(BabelwireError):
+    """The URL is already watched."""
+
+
+@dataclass
+class FeedCandidate:
+    url: str
+    kind: str
+    title: str | None = None
+    entries: int = 0
+
+
+@dataclass
+class Probe:
+    """What a URL turned out to be."""
+
+    url: str
+    kind: ProbeKind
+    title: str | None = None
+    language: str | None = None
+    entries: int = 0
+    feeds: list[FeedCandidate] = field(default_factory=list)  # for kind "site"
+
+
+def _try_listing(fetcher: Fetcher, url: str, settings: Settings) -> FeedCandidate | None:
+    try:
+        result = fetcher.fetch(url)
+        kind = detect_kind(result.content, result.content_type, result.final_url)
+        if kind not in ("feed", "sitemap"):
+            return None
+        listing = parse_listing(result.content, result.final_url, max_bytes=settings.fetch.max_decompressed_bytes)
+    except BabelwireError:
+        return None
+    return FeedCandidate(normalise_url(result.final_url), listing.kind, listing.title,
+                         len(listing.entries) + len(listing.sitemaps))
+
+
+def probe_url(fetcher: Fetcher, url: str, settings: Settings) -> Probe:
+    """Fetch ``url`` and say whether it is a feed, a sitemap, an article page, or a site home
+    page (whose feeds are then discovered from ``<link rel=alternate>`` and common paths)."""
+    result = fetcher.fetch(url)
+    final = normalise_url(result.final_url)
+    kind = detect_kind(result.content, result.content_type, result.final_url)
+    if kind in ("feed", "sitemap"):
+        listing = parse_listing(result.content, result.final_url, max_bytes=settings.fetch.max_decompressed_bytes)
+        return Probe(final, listing.kind, listing.title, listing.language,
+                     len(listing.entries) + len(listing.sitemaps))
+    if kind != "page":
+        raise FeedError("not a feed, a sitemap or an HTML page", url=url)
+    html = result.text
+    document = None
+    with contextlib.suppress(ExtractionError):
+        document = extract_document(html, result.final_url)
+    is_home = urlsplit(final).path in ("", "/") or (urlsplit(final).path.count("/") <= 1 and not urlsplit(
+        final).path.strip("/").count("-"))
+    if document is not None and len(document.text) >= MIN_ARTICLE_CHARS and not is_home:
+        return Probe(final, "page", document.title, document.language)
+    candidates: list[FeedCandidate] = []
+    seen: set[str] = set()
+    for link in [*discover_feed_links(html, result.final_url), *common_feed_urls(result.final_url)]:
+        link = normalise_url(link)
+        if link in seen or len(candidates) >= 8:
+            continue
+        seen.add(link)
+        candidate = _try_listing(fetcher, link, settings)
+        if candidate and candidate.url not in {c.url for c in candidates}:
+            candidates.append(candidate)
+    if not candidates and document is not None:
+        return Probe(final, "page", document.title, document.language)
+    title = document.title if document else None
+    return Probe(final, "site", title, document.language if document else None, feeds=candidates)
+
+
+def add_source(
+    store: Store, settings: Settings, url: str, kind: str, *, name: str | None = None,
+    language: str | None = None, every: str | None = None, translate_to: list[str] | None = None,
+    engine: str | None = None, translate: bool = True,
+) -> Source:
+    """Store a new source (its URL must be new); it is due for polling at once."""
+    url = normalise_url(url)
+    interval = parse_duration(every or settings.poll.every)
+    if interval <= 0:
+        raise ConfigError(f"poll interval must be positive, not {every!r}")
+    with store.transaction() as session:
+        existing = session.scalar(select(Source).where(Source.url == url))
+        if existing is not None:
+            raise SourceExistsError(f"already watched as source {existing.id} ({existing.name})", url=url)
+        source = Source(url=url, kind=kind, name=name or urlsplit(url).netloc, language=language,
+                        interval=interval, created_at=utcnow(), next_poll_at=utcnow(), consecutive_failures=0,
+                        translate_to=translate_to, engine=engine, translate=translate)
+        session.add(source)
+    return source
+
+
+def find_source(session: Session, ref: str) -> Source | None:
+    """A source by id or URL."""
+    if ref.isdigit():
+        return session.get(Source, int(ref))
+    return session.scalar(select(Source).where(Source.url == normalise_url(ref)))
+
+
+def remove_source(store: Store, ref: str) -> tuple[Source, int] | None:
+    """Delete a source and its articles; returns (source, articles removed) or None."""
+    with store.transaction() as session:
+        source = find_source(session, ref)
+        if source is None:
+            return None
+        count = session.scalar(select(func.count(Article.id)).where(Article.source_id == source.id)) or 0
+        session.delete(source)
+    return source, count
+
+
+def edit_source(store: Store, ref: str, **changes: object) -> Source | None:
+    """Change a source's settings; keys with value None are left alone."""
+    with store.transaction() as session:
+        source = find_source(session, ref)
+        if source is None:
+            return None
+        for key, value in changes.items():
+            if value is None:
+                continue
+            if key == "every":
+                source.interval = parse_duration(str(value))
+                source.next_poll_at = utcnow()
+            else:
+                setattr(source, key, value)
+    return source
+
+
+def import_opml(store: Store, settings: Settings, content: bytes) -> tuple[list[Source], list[str]]:
+    """Add every outline of an OPML file; returns (added, skipped URLs with reasons)."""
+    added, skipped = [], []
+    for outline in parse_opml(content):
+        try:
+            added.append(add_source(store, settings, outline.url, "feed", name=outline.title,
+                                    language=outline.language))
+        except SourceExistsError as exc:
+            skipped.append(f"{outline.url}: {exc.reason}")
+    return added, skipped
+
+
+def export_opml(store: Store) -> str:
+    with store.session() as session:
+        sources = session.scalars(select(Source).order_by(Source.id)).all()
+        return write_opml([Outline(url=s.url, title=s.name, language=s.language) for s in sources])
+
+
+@dataclass
+class SourceHealth:
+    id: int
+    name: str
+    url: str
+    kind: str
+    language: str | None
+    interval: float
+    articles: int
+    last_success_at: str | None
+    last_error: str | None
+    last_error_at: str | None
+    consecutive_failures: int
+    next_poll_at: str | None
+    article_errors: int  # article fetch/extract errors recorded in the last 24 h
+
+
+def source_health(store: Store) -> list[SourceHealth]:
+    """Every source with its health, for ``source list`` and the web."""
+    from datetime import timedelta
+
+    since = utcnow() - timedelta(hours=24)
+    with store.session() as session:
+        counts = dict(session.execute(
+            select(Article.source_id, func.count(Article.id)).group_by(Article.source_id)).all())
+        errors = dict(session.execute(
+            select(ErrorRecord.source_id, func.count(ErrorRecord.id))
+            .where(ErrorRecord.stage == "article", ErrorRecord.at >= since).group_by(ErrorRecord.source_id)
+        ).all())
+        rows = []
+        for s in session.scalars(select(Source).order_by(Source.id)):
+            rows.append(SourceHealth(
+                id=s.id, name=s.name, url=s.url, kind=s.kind, language=s.language, interval=s.interval,
+                articles=counts.get(s.id, 0),
+                last_success_at=_iso(s.last_success_at), last_error=s.last_error,
+                last_error_at=_iso(s.last_error_at), consecutive_failures=s.consecutive_failures,
+                next_poll_at=_iso(s.next_poll_at), article_errors=errors.get(s.id, 0),
+            ))
+        return rows
+
+
+def _iso(value: object) -> str | None:
+    return value.isoformat() if value is not None else None  # type: ignore[attr-defined]
