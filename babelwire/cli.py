@@ -316,6 +316,10 @@ def poll(
     table.add_row("updated articles (new revision)", str(summary.updated))
     table.add_row("unchanged articles", str(summary.unchanged + summary.not_modified))
     table.add_row("failed articles", str(summary.failed))
+    t = summary.translation
+    table.add_row("translations", f"{t.translated} ({t.from_memory} of {t.sentences} sentences from memory)")
+    if t.failed:
+        table.add_row("translations failed", str(t.failed))
     console.print(table)
     for where, reason in summary.errors[:20]:
         console.print(f"  [red]✗[/red] {where}: {reason}")

@@ -19,7 +19,9 @@ from babelwire.pipeline.ingest import (
     pending_items,
     queue_refreshes,
 )
+from babelwire.pipeline.translation import TranslateSummary, pending_jobs, translate_pending
 from babelwire.store import Store
+from babelwire.translate.engines import EngineCache
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,6 +58,7 @@ class PollSummary:
     failed: int = 0
     new_revisions: list[int] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (url or source, reason)
+    translation: TranslateSummary = field(default_factory=TranslateSummary)
 
     def count(self, outcome: IngestOutcome) -> None:
         if outcome.status == "gone":
@@ -83,8 +86,10 @@ def poll(
     source_ids: list[int] | None = None,
     all_sources: bool = False,
     fetcher: Fetcher | None = None,
+    engines: EngineCache | None = None,
 ) -> PollSummary:
-    """Poll every due source once, then fetch and store every queued article URL."""
+    """Poll every due source once, fetch and store every queued article URL, then translate
+    every revision still waiting for a translation."""
     reporter = reporter or SilentReporter()
     summary = PollSummary()
     ids = source_ids if source_ids is not None else due_sources(store, all_sources=all_sources)
@@ -117,6 +122,12 @@ def poll(
                 reporter.advance("articles", outcome.status)
 
             _run_all(pool, lambda item: ingest_item(store, fetcher, item, settings), items, ingested)
+        jobs = len(pending_jobs(store, settings))
+        if jobs:
+            reporter.start("translate", jobs)
+            summary.translation = translate_pending(
+                store, settings, engines or EngineCache(settings), on_progress=lambda: reporter.advance("translate"))
+            summary.errors.extend(summary.translation.errors)
     finally:
         if own_fetcher:
             fetcher.close()

@@ -1,0 +1,143 @@
+"""Translate stage: every new revision into its source's target languages, one transaction each.
+
+Which revisions need work is read from the store (the newest revision of each article that has
+no translation for a target yet), not remembered in memory, so a killed poll simply picks up the
+remainder next time, and a second worker finds nothing left to do.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
+
+from babelwire.config import Settings
+from babelwire.document import Document
+from babelwire.errors import BabelwireError
+from babelwire.pipeline.ingest import record_error
+from babelwire.store import Store
+from babelwire.store.models import Article, Revision, Source, Translation
+from babelwire.translate.document import translate_documents
+from babelwire.translate.engines import EngineCache
+from babelwire.translate.memory import StoreMemory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TranslateSummary:
+    translated: int = 0
+    sentences: int = 0
+    from_memory: int = 0
+    failed: int = 0
+    skipped: int = 0  # already in the target language, or language unknown
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Job:
+    revision_id: int
+    article_id: int
+    source_id: int
+    source_lang: str | None
+    target: str
+    engine: str
+    document: dict
+
+
+def targets_for(source: Source, settings: Settings) -> list[str]:
+    """The languages a source's articles are translated into ([] when translation is off)."""
+    if not settings.translate.enabled or not source.translate:
+        return []
+    return list(source.translate_to or settings.translate.to)
+
+
+def pending_jobs(store: Store, settings: Settings, *, revision_ids: list[int] | None = None,
+                 limit: int = 2000) -> list[_Job]:
+    """(revision, target) pairs still to translate: newest revisions without that translation."""
+    if not settings.translate.enabled:
+        return []
+    newest = (
+        select(Revision.article_id, func.max(Revision.number).label("number"))
+        .group_by(Revision.article_id).subquery()
+    )
+    jobs: list[_Job] = []
+    with store.session() as session:
+        overrides = session.scalars(select(Source.translate_to).where(Source.translate_to.is_not(None))).all()
+        all_targets = sorted({*settings.translate.to, *(t for targets in overrides if targets for t in targets)})
+        for target in all_targets:
+            missing = ~exists().where(Translation.revision_id == Revision.id, Translation.target == target)
+            query = (
+                select(Revision, Article, Source)
+                .join(newest, (newest.c.article_id == Revision.article_id) & (newest.c.number == Revision.number))
+                .join(Article, Article.id == Revision.article_id)
+                .join(Source, Source.id == Article.source_id)
+                # Articles already in the target language (or of unknown language) need no translation.
+                .where(missing, Source.translate.is_(True),
+                       func.coalesce(Source.language, Article.language) != target)
+                .order_by(Revision.id)
+                .limit(limit)
+            )
+            if revision_ids is not None:
+                query = query.where(Revision.id.in_(revision_ids))
+            for revision, article, source in session.execute(query):
+                if target not in targets_for(source, settings):
+                    continue
+                language = source.language or article.language or revision.document.get("language")
+                jobs.append(_Job(revision.id, article.id, source.id, language, target,
+                                 source.engine or settings.translate.engine, revision.document))
+    return jobs[:limit]
+
+
+def translate_pending(
+    store: Store, settings: Settings, engines: EngineCache, *, revision_ids: list[int] | None = None,
+    on_progress: Callable[[], None] | None = None,
+) -> TranslateSummary:
+    """Translate every pending (revision, target); failures are recorded and skipped."""
+    summary = TranslateSummary()
+    groups: dict[tuple[str, str, str], list[_Job]] = defaultdict(list)
+    for job in pending_jobs(store, settings, revision_ids=revision_ids):
+        if not job.source_lang or job.source_lang == job.target:
+            summary.skipped += 1
+            continue
+        groups[(job.engine, job.source_lang, job.target)].append(job)
+    memory = StoreMemory(store)
+    for (engine_name, source_lang, target), jobs in groups.items():
+        try:
+            engine = engines.get(engine_name, source_lang, target)
+            start = time.perf_counter()
+            results = translate_documents([Document.from_dict(j.document) for j in jobs], engine, source_lang,
+                                          target, memory=memory, batch_size=settings.translate.batch_size)
+            seconds = time.perf_counter() - start
+        except BabelwireError as exc:
+            summary.failed += len(jobs)
+            summary.errors.append((f"{engine_name} {source_lang}→{target}", exc.reason))
+            with store.transaction() as session:
+                for job in jobs[:20]:  # one record per article, but not thousands for one missing model
+                    record_error(session, "translate", exc.reason, source_id=job.source_id,
+                                 article_id=job.article_id)
+            continue
+        total_sentences = sum(r.sentences for r in results) or 1
+        for job, result in zip(jobs, results, strict=True):
+            try:
+                with store.transaction() as session:
+                    session.add(Translation(
+                        revision_id=job.revision_id, target=target, engine=engine.name, engine_id=engine.id,
+                        model=engine.model, seconds=seconds * result.sentences / total_sentences,
+                        document=result.document.to_dict(),
+                        flags={"title": result.title_flags, "blocks": result.flags},
+                        sentences=result.sentences, from_memory=result.from_memory,
+                    ))
+            except IntegrityError:
+                continue  # another worker stored it first: same inputs, same result
+            summary.translated += 1
+            summary.sentences += result.sentences
+            summary.from_memory += result.from_memory
+            if on_progress:
+                on_progress()
+    return summary
