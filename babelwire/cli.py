@@ -459,6 +459,78 @@ def article_show(
             _print_document(t["document"])
 
 
+# ---------------------------------------------------------------- translation
+
+
+def _engine(cfg: Settings, name: str | None, source: str, target: str, model: Path | None):
+    from babelwire.translate.engines import create_engine
+
+    try:
+        return create_engine(name or cfg.translate.engine, cfg, source, target, model=model)
+    except BabelwireError as exc:
+        raise fail(exc.reason) from exc
+
+
+def _read_input(file: Path | None) -> str:
+    if file is None or str(file) == "-":
+        return sys.stdin.read()
+    try:
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"cannot read {file}: {exc}") from exc
+
+
+@app.command()
+def translate(
+    file: Annotated[Path | None, typer.Argument(help="Plain text, blocks separated by blank lines "
+                                                     "(default: stdin).")] = None,
+    source: Annotated[str, typer.Option("--from", help="Source language, or auto.")] = "auto",
+    target: Annotated[str, typer.Option("--to", help="Target language.")] = "en",
+    engine: Annotated[str | None, typer.Option("--engine", help="ct2, apertium, libretranslate, deepl, "
+                                                                "openai.")] = None,
+    model: Annotated[Path | None, typer.Option("--model", help="ct2 model folder.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="An HTML page: extract it, then translate.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Per block: source, text, flags.")] = False,
+) -> None:
+    """Translate text or an HTML page, keeping its blocks; quality flags with --json."""
+    from babelwire.document import Block, Document
+    from babelwire.extract import extract_document
+    from babelwire.extract.language import detect_language
+    from babelwire.translate.document import DictMemory, translate_document
+
+    cfg = settings()
+    if html is not None:
+        try:
+            document = extract_document(html.read_bytes())
+        except OSError as exc:
+            raise fail(f"cannot read {html}: {exc.strerror}") from exc
+        except BabelwireError as exc:
+            raise fail(f"{html}: {exc.reason}", 1) from exc
+    else:
+        text = _read_input(file)
+        blocks = [" ".join(part.split()) for part in text.split("\n\n") if part.strip()]
+        document = Document(blocks=[Block("paragraph", b) for b in blocks])
+    if source == "auto":
+        detected = document.language or detect_language(document.text)
+        if not detected:
+            raise fail("could not detect the source language: give --from")
+        source = detected
+    result = translate_document(document, _engine(cfg, engine, source, target, model), source, target,
+                                memory=DictMemory())
+    if as_json:
+        out = result.document
+        print_json({
+            "source_language": source, "target": target, "engine": result.engine_id, "model": result.model,
+            "title": {"source": document.title, "text": out.title, "flags": result.title_flags}
+            if document.title else None,
+            "blocks": [{"type": o.type, "source": b.text, "text": o.text, "flags": f}
+                       for b, o, f in zip(document.blocks, out.blocks, result.flags, strict=True)],
+        })
+        return
+    parts = ([result.document.title] if result.document.title else []) + [b.text for b in result.document.blocks]
+    sys.stdout.write("\n\n".join(parts) + "\n")
+
+
 # ---------------------------------------------------------------- evaluation and benchmarks
 
 
@@ -483,6 +555,33 @@ def eval_extraction(
         report = evaluate_extraction(dataset, limit=limit, progress=advance)
     if as_json:
         print_json(report_dict(report))
+    else:
+        console.print(report_table(report))
+
+
+@eval_app.command("translation")
+def eval_translation(
+    src: Annotated[Path, typer.Option("--src", help="Source sentences, one per line.")],
+    ref: Annotated[Path, typer.Option("--ref", help="Reference translations, one per line.")],
+    source: Annotated[str, typer.Option("--from", help="Source language.")],
+    target: Annotated[str, typer.Option("--to", help="Target language.")],
+    engine: Annotated[str | None, typer.Option("--engine")] = None,
+    model: Annotated[Path | None, typer.Option("--model")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """BLEU and chrF (sacrebleu) against references, and the rate of each quality flag."""
+    from dataclasses import asdict
+
+    from babelwire.evaluate.translation import evaluate_translation, read_lines, report_table
+
+    cfg = settings()
+    try:
+        report = evaluate_translation(read_lines(src), read_lines(ref), _engine(cfg, engine, source, target, model),
+                                      source, target)
+    except ConfigError as exc:
+        raise fail(exc.reason) from exc
+    if as_json:
+        print_json(asdict(report))
     else:
         console.print(report_table(report))
 
