@@ -102,11 +102,27 @@ class Article(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", ondelete="SET NULL"), index=True)
 
     source: Mapped[Source] = relationship(back_populates="articles")
     revisions: Mapped[list[Revision]] = relationship(
         back_populates="article", order_by="Revision.number", passive_deletes=True
     )
+
+
+class Story(Base):
+    """Articles from any outlet and language that report the same event."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str | None] = mapped_column(Text)  # representative title (target language)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    start_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # earliest article time
+    end_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # latest article time
+    article_count: Mapped[int] = mapped_column(Integer, default=0)
+    features: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # representation used for matching
 
 
 class ArticleURL(Base):
