@@ -84,6 +84,7 @@ class PollSettings:
     max_entries: int = field(default=300, metadata=_doc("Most article URLs taken from one feed or sitemap."))
     max_attempts: int = field(default=5, metadata=_doc("Polls that retry an article URL that keeps failing."))
     workers: int = field(default=4, metadata=_doc("Threads fetching and extracting articles."))
+    tick: str = field(default="60s", metadata=_doc("How often `babelwire run` looks for due sources."))
 
 
 @dataclass
@@ -117,12 +118,39 @@ class TranslateSettings:
 
 
 @dataclass
+class WebSettings:
+    host: str = field(default="127.0.0.1", metadata=_doc("Address `serve`/`run` listen on."))
+    port: int = field(default=8080, metadata=_doc("Port `serve`/`run` listen on."))
+    page_size: int = field(default=30, metadata=_doc("Items per page on lists, feeds and the API."))
+    base_url: str = field(default="", metadata=_doc("Public URL of the reader (for feeds); empty: from requests."))
+
+
+@dataclass
+class AdminSettings:
+    token: str = field(default="", metadata=_doc("Token for the admin API (adding/removing sources); empty: off."))
+
+
+@dataclass
+class StorySettings:
+    window: str = field(default="72h", metadata=_doc("Articles join stories whose latest article is this recent."))
+
+
+@dataclass
+class BrokerSettings:
+    url: str = field(default="", metadata=_doc("Celery broker URL (redis://...); empty: the local runner."))
+
+
+@dataclass
 class Settings:
     home: Path
     fetch: FetchSettings = field(default_factory=FetchSettings)
     poll: PollSettings = field(default_factory=PollSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     translate: TranslateSettings = field(default_factory=TranslateSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+    admin: AdminSettings = field(default_factory=AdminSettings)
+    stories: StorySettings = field(default_factory=StorySettings)
+    broker: BrokerSettings = field(default_factory=BrokerSettings)
 
     @property
     def config_path(self) -> Path:
@@ -142,6 +170,10 @@ SECTIONS: dict[str, type] = {
     "poll": PollSettings,
     "database": DatabaseSettings,
     "translate": TranslateSettings,
+    "web": WebSettings,
+    "admin": AdminSettings,
+    "stories": StorySettings,
+    "broker": BrokerSettings,
 }
 
 
@@ -222,6 +254,8 @@ def load_settings(home: Path | str | None = None, environ: dict[str, str] | None
                 _apply(section_obj, section, {f.name: environ[env_name]}, env_name)
     parse_duration(settings.poll.every)
     parse_duration(settings.poll.refresh_window)
+    parse_duration(settings.poll.tick)
+    parse_duration(settings.stories.window)
     return settings
 
 
