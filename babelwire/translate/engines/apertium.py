@@ -50,6 +50,17 @@ def iso639_1(code: str) -> str:
     return _ISO3_TO_ISO1.get(base, base)
 
 
+def _match_initial_case(source: str, translation: str) -> str:
+    """Apertium capitalises every line it is given; a piece cut from mid-sentence (a quotation,
+    a clause) that starts in lower case must stay in lower case."""
+    first = next((c for c in source if c.isalpha()), "")
+    if first.islower() and translation[:1].isupper():
+        second = translation[1:2]
+        if not second.isupper():  # leave acronyms (NATO, UE) alone
+            return translation[0].lower() + translation[1:]
+    return translation
+
+
 def strip_marks(text: str, source: str = "") -> str:
     """Remove Apertium's word marks, keeping as many ``@handles``/``#tags`` as the source had."""
     # A tag like "#Ukraine" comes out translated ("#Ucrania"), so exact matching is not enough:
@@ -230,7 +241,7 @@ class ApertiumEngine:
         for mode in chain:
             texts = self._run_batch(mode, texts)
         for i, text in zip(todo, texts, strict=True):
-            results[i] = text
+            results[i] = _match_initial_case(sentences[i], text)
         return results
 
     def _run_batch(self, mode: str, texts: list[str]) -> list[str]:
