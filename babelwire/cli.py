@@ -29,11 +29,13 @@ article_app = typer.Typer(help="Read stored articles.", no_args_is_help=True)
 eval_app = typer.Typer(help="Measure quality on evaluation data.", no_args_is_help=True)
 bench_app = typer.Typer(help="Measure speed and memory.", no_args_is_help=True)
 config_app = typer.Typer(help="Show settings.", no_args_is_help=True)
+models_app = typer.Typer(help="Translation models for the ct2 engine.", no_args_is_help=True)
 app.add_typer(source_app, name="source")
 app.add_typer(article_app, name="article")
 app.add_typer(eval_app, name="eval")
 app.add_typer(bench_app, name="bench")
 app.add_typer(config_app, name="config")
+app.add_typer(models_app, name="models")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -531,6 +533,71 @@ def translate(
     sys.stdout.write("\n\n".join(parts) + "\n")
 
 
+@models_app.command("pull")
+def models_pull(
+    source: Annotated[str, typer.Argument(help="Source language, e.g. fr.")],
+    target: Annotated[str, typer.Argument(help="Target language, e.g. en.")],
+    force: Annotated[bool, typer.Option("--force", help="Download again even if installed.")] = False,
+) -> None:
+    """Download the model for a pair (OPUS-MT where one exists, else NLLB), convert it to int8."""
+    from rich.progress import DownloadColumn, TransferSpeedColumn
+
+    from babelwire.translate.models import choose_model, pull_model
+
+    cfg = settings()
+    choice = choose_model(source, target)
+    console.print(f"{source}→{target}: {choice.repo_id} ({choice.kind})")
+    with Progress(TextColumn("download"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                  console=err_console) as progress:
+        task = progress.add_task("download", total=None)
+        try:
+            path = pull_model(source, target, cfg.models_dir, force=force,
+                              progress=lambda done, total: progress.update(task, completed=done, total=total))
+        except BabelwireError as exc:
+            raise fail(exc.reason, 1) from exc
+    console.print(f"installed {path}")
+
+
+@models_app.command("import")
+def models_import(
+    path: Annotated[Path, typer.Argument(help="A CTranslate2, Hugging Face or Marian model folder.")],
+    source: Annotated[str | None, typer.Option("--from", help="Source language if it cannot be inferred.")] = None,
+    target: Annotated[str | None, typer.Option("--to", help="Target language if it cannot be inferred.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Folder name under HOME/models.")] = None,
+) -> None:
+    """Install a model from a local folder (converting it if needed)."""
+    from babelwire.translate.models import import_model
+
+    cfg = settings()
+    try:
+        installed = import_model(path, cfg.models_dir, src=source, tgt=target, name=name)
+    except BabelwireError as exc:
+        raise fail(exc.reason) from exc
+    console.print(f"installed {installed}")
+
+
+@models_app.command("list")
+def models_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Installed models and the language pairs they serve."""
+    from babelwire.translate.models import list_models
+
+    cfg = settings()
+    models = list_models(cfg.models_dir)
+    if as_json:
+        print_json([{"name": m.name, "path": str(m.path), "kind": m.kind, "pairs": [list(p) for p in m.pairs],
+                     "languages": m.languages, "size": m.size, "repo": m.repo} for m in models])
+        return
+    table = Table(title=f"models in {cfg.models_dir}")
+    for column in ("name", "kind", "serves", "size", "from"):
+        table.add_column(column, overflow="fold")
+    for m in models:
+        serves = ", ".join(f"{a}→{b}" for a, b in m.pairs) or f"{len(m.languages)} languages"
+        table.add_row(m.name, m.kind, serves, f"{m.size / 1e6:.0f} MB", m.repo or "")
+    console.print(table)
+    if not models:
+        console.print("no models installed: `babelwire models pull fr en`")
+
+
 # ---------------------------------------------------------------- evaluation and benchmarks
 
 
@@ -607,6 +674,27 @@ def bench_ingest(
     for key, value in result.items():
         table.add_row(key, str(value))
     console.print(table)
+
+
+@bench_app.command("translate")
+def bench_translate(
+    model: Annotated[Path | None, typer.Option("--model", help="CTranslate2 model folder (default: a random "
+                                                               "model shaped like OPUS-MT, built once).")] = None,
+    hf_model: Annotated[Path | None, typer.Option("--hf-model", help="The same model as a transformers folder "
+                                                                     "(for the transformers baseline).")] = None,
+    decode_length: Annotated[int, typer.Option("--length", help="Forced output length in tokens.")] = 32,
+    threads: Annotated[int, typer.Option("--threads")] = 2,
+) -> None:
+    """Target tokens/s of babelwire's path vs raw CTranslate2 vs transformers, greedy and beam 4."""
+    from babelwire.bench.translate import bench_tables, ensure_opus_shaped_model, run_translate_bench
+
+    cfg = settings()
+    if model is None:
+        console.print("building a random OPUS-MT-shaped model (once) ...")
+        model, hf_model = ensure_opus_shaped_model(cfg.home / "cache" / "bench")
+    rows = run_translate_bench(model, hf_model_dir=hf_model, decode_length=decode_length, threads=threads)
+    for table in bench_tables(rows):
+        console.print(table)
 
 
 def main() -> None:
