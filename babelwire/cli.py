@@ -166,12 +166,10 @@ def source_add(
     if probe.kind == "site":
         if not probe.feeds:
             raise fail(f"{url} is a site home page and no feed or sitemap was found on it")
-        table = Table(title=f"feeds found on {probe.url}")
-        for column in ("#", "kind", "title", "entries", "url"):
-            table.add_column(column)
+        console.print(f"feeds found on {probe.url}:")
         for i, feed in enumerate(probe.feeds, 1):
-            table.add_row(str(i), feed.kind, feed.title or "", str(feed.entries), feed.url)
-        console.print(table)
+            console.print(f"  [{i}] {feed.kind}: {feed.title or '(untitled)'} ({feed.entries} entries)", markup=False)
+            console.print(f"      {feed.url}", markup=False, soft_wrap=True)
         if pick is None:
             if not sys.stdin.isatty():
                 raise fail("several feeds found: choose one with --pick N")

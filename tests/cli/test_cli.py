@@ -109,3 +109,24 @@ def test_config_show_lists_environment_names(home: Path):
     rows = {r["env"]: r for r in json.loads(run("config", "show", "--json"))}
     assert rows["BABELWIRE_FETCH_ALLOW_PRIVATE"]["current"] is True  # set by the home fixture
     assert rows["BABELWIRE_FETCH_MAX_REDIRECTS"]["current"] == 5
+
+
+def test_add_detects_kind_and_discovers_feeds_on_a_home_page(home: Path, server: LoopbackServer):
+    site = NewsSite(server)
+    site.add("otan-russie", "Divergences persistantes entre l'OTAN et la Russie")
+    sitemap = server.route("/sitemap.xml", Response(
+        f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{server.url('/site/otan-russie.html')}</loc></url></urlset>".encode(),
+        headers={"Content-Type": "application/xml"}))
+    server.route("/", Response(
+        f'<html><head><title>Le Journal</title><link rel="alternate" type="application/rss+xml" '
+        f'href="{site.feed_url}"></head><body><p>Accueil</p></body></html>'.encode()))
+
+    assert "(sitemap," in run("source", "add", sitemap)
+    assert "(page," in run("source", "add", server.url("/site/otan-russie.html"))
+    result = runner.invoke(app, ["source", "add", server.url("/")])  # not a TTY: must choose
+    assert result.exit_code == 2 and "--pick" in result.output
+    assert site.feed_url in result.stdout
+    assert "(feed," in run("source", "add", server.url("/"), "--pick", "1")
+    kinds = sorted(s["kind"] for s in json.loads(run("source", "list", "--json")))
+    assert kinds == ["feed", "page", "sitemap"]
