@@ -28,7 +28,7 @@ from babelwire.config import Settings, parse_duration
 from babelwire.document import Document
 from babelwire.errors import BabelwireError, HTTPStatusError
 from babelwire.extract import extract_document
-from babelwire.fetch import Fetcher
+from babelwire.fetch import Fetcher, FetchResult
 from babelwire.sources import Entry, parse_listing
 from babelwire.store import Store
 from babelwire.store.models import (
@@ -82,7 +82,7 @@ def record_error(
     log.warning("%s failed: %s", stage, reason, extra={"source_id": source_id, "article_id": article_id, "url": url})
 
 
-def _fetch_listing(fetcher: Fetcher, source: Source, settings: Settings) -> tuple[list[Entry], object]:
+def _fetch_listing(fetcher: Fetcher, source: Source, settings: Settings) -> tuple[list[Entry], FetchResult]:
     result = fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
     if result.not_modified:
         return [], result
@@ -105,8 +105,9 @@ def list_source(store: Store, fetcher: Fetcher, source_id: int, settings: Settin
         session.expunge(source)
     now = utcnow()
     next_poll = now + timedelta(seconds=source.interval)
+    result: FetchResult | None = None
     if source.kind == "page":
-        entries, result = [Entry(url=source.url)], None
+        entries = [Entry(url=source.url)]
     else:
         try:
             entries, result = _fetch_listing(fetcher, source, settings)
