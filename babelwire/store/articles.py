@@ -94,6 +94,8 @@ def get_article(store: Store, article_id: int) -> dict[str, Any] | None:
             "urls": urls,
             "source": source.name if source else None,
             "source_id": article.source_id,
+            "story": article.story_id,
+            "story_id": article.story_id,
             "language": article.language,
             "title": article.title,
             "published": _iso(article.published),

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -85,6 +86,11 @@ class Article(Base):
     """One article, identified by its canonical URL; its content lives in revisions."""
 
     __tablename__ = "articles"
+    # Reader lists (per source, per language, newest first); created by migration 0003.
+    __table_args__ = (
+        Index("ix_articles_source_first_seen", "source_id", "first_seen_at"),
+        Index("ix_articles_language_first_seen", "language", "first_seen_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)
@@ -103,6 +109,9 @@ class Article(Base):
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", ondelete="SET NULL"), index=True)
+    # What the article was grouped by (revision/translation it was read from, its vector, its title),
+    # so re-placing an unchanged article is a no-op and a story's centroid is rebuilt from its members.
+    story_features: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     source: Mapped[Source] = relationship(back_populates="articles")
     revisions: Mapped[list[Revision]] = relationship(
@@ -217,3 +226,17 @@ class MemoryEntry(Base):
     key: Mapped[str] = mapped_column(Text)
     translation: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RenderedPage(Base):
+    """A pre-rendered reader answer (article or story page, or its API twin) and the version of the
+    rows it was rendered from (see babelwire.web.prerender)."""
+
+    __tablename__ = "rendered_pages"
+
+    key: Mapped[str] = mapped_column(String(600), primary_key=True)  # the path
+    version: Mapped[str] = mapped_column(String(64))
+    etag: Mapped[str] = mapped_column(String(64))
+    headers: Mapped[list[Any]] = mapped_column(JSON)
+    body: Mapped[bytes] = mapped_column(LargeBinary)  # gzip
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
