@@ -1,0 +1,273 @@
+"""Quotations and who said them, in French and English news text (rules, no model).
+
+Precision beats recall: a quotation is kept only when it has at least three words, and a speaker
+is named only when a reporting pattern says who it is ("a déclaré X", "selon X", "X a estimé
+que « … »", "said X", "X told reporters", "according to X"); a pronoun ("a-t-il dit", "she said")
+is resolved to the nearest person named before it. Titles are stripped from names ("NATO
+Secretary General Jens Stoltenberg" → "Jens Stoltenberg").
+
+Machine-translated text often loses or flips a quotation mark (« … ” or a lone ” before ", she
+insisted"); a closing mark directly followed by an attribution still marks the end of a quotation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from babelwire.document import Document
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A quotation and the person (or body) it is attributed to, if the text says."""
+
+    speaker: str | None
+    text: str
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"speaker": self.speaker, "text": self.text}
+
+
+MIN_WORDS = 3
+_FR_VERBS = (
+    r"déclaré|estimé|affirmé|ajouté|expliqué|indiqué|souligné|martelé|insisté|assuré|averti|dit|lancé|jugé|"
+    r"précisé|rappelé|répondu|confié|dénoncé|poursuivi|prévenu|fait valoir|réagi|résumé|commenté|écrit|"
+    r"tweeté|conclu|reconnu|annoncé|regretté|raconté|relevé|noté|observé|promis|plaidé|tranché|martelé|"
+    r"déclare|estime|affirme|ajoute|explique|indique|souligne|martèle|insiste|assure|avertit|dit|lance|"
+    r"juge|précise|rappelle|répond|confie|dénonce|poursuit|prévient|fait valoir|réagit|résume|commente|"
+    r"écrit|conclut|reconnaît|annonce|regrette|raconte|relève|note|observe|promet|plaide|tranche|"
+    r"s'est (?:félicitée?|inquiétée?|exclamée?)|s'inquiète|se félicite|témoigne|soupire|confirme|a confirmé"
+)
+_EN_VERBS = (
+    r"said|says|told(?: \w+)?|added|adds|warned|warns|stressed|insisted|explained|declared|stated|noted|"
+    r"argued|wrote|tweeted|asked|replied|announced|acknowledged|admitted|urged|claimed|recalled|"
+    r"continued|concluded|judged|estimated|affirmed|assured|emphasised|emphasized|complained|remarked|"
+    r"denounced|deemed|reiterated|repeated|conceded|vowed|promised|threatened|pointed out|explains|insists"
+)
+_VERB = rf"(?:{_FR_VERBS}|{_EN_VERBS})"
+_AUX = r"(?:a|avait|ont|avaient|aurait|has|had)"
+_OPEN, _CLOSE = "«“\"", "»”\""
+_PAIR = re.compile(r"([«“\"])\s*([^«»“”\"]+?)\s*([»”\"])")
+_LONE_CLOSE = re.compile(r"[»”“\"]")
+# After a quotation: ", a déclaré X", ", said X", ", a-t-il dit", ", he said", ", X said", ", selon X".
+_AFTER_VERB = re.compile(rf"^\s*[,:]?\s*(?:{_AUX}\s+)?(?:{_VERB})\s+(?P<rest>.+)", re.I | re.S)
+_AFTER_PRONOUN = re.compile(
+    rf"^\s*[,:]?\s*(?:\w+-t-(?:il|elle)|\w+-(?:il|elle)s?|(?:he|she)\s+(?:{_EN_VERBS})|(?:{_EN_VERBS})\s+(?:he|she))\b",
+    re.I,
+)
+_AFTER_ACCORDING = re.compile(r"^\s*[,:]?\s*(?:selon|d'après|according to)\s+(?P<rest>.+)", re.I | re.S)
+# "« … » dans les positions exprimées par X, a déclaré Y": the attribution after a short tail.
+_AFTER_LATE_VERB = re.compile(rf"^[^.«»“”\"]{{0,120}}?,\s*(?:{_AUX}\s+)?(?:{_VERB})\s+(?P<rest>.+)", re.I | re.S)
+_INVERTED_PRONOUN = re.compile(rf"\w+-t-(?:il|elle)\b|\b(?:he|she)\s+(?:{_EN_VERBS})\b", re.I)
+_AFTER_NAME_VERB = re.compile(rf"^\s*[,:]?\s*(?P<name>[^,.;«»“”\"]{{2,90}}?)\s+(?:{_AUX}\s+)?(?:{_VERB})\b", re.S)
+# Before a quotation, in the same sentence: "X a estimé que «", "X said:", "selon X, «", "He said".
+_BEFORE_VERB = re.compile(rf"(?P<name>[^,.;«»“”\"]{{2,90}}?)\s+(?:{_AUX}\s+(?:\w+\s+)?)?(?:{_VERB})\b", re.S)
+_BEFORE_ACCORDING = re.compile(r"(?:selon|d'après|according to|pour)\s+(?P<rest>[^,«»“”\"]+),", re.I)
+_PRONOUN_SUBJECT = re.compile(r"^\s*(?:il|elle|he|she)\s*$", re.I)
+_CUT = re.compile(
+    r"\s(?:qui|lors|à l'issue|au cours|dans un|dans une|devant|pendant|who|during|at the|after|before|in a|on \w+day)\b"
+    r"|[.;!?«»“”\"\n]",
+    re.I,
+)
+_NAME_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’\-]*")
+_PARTICLES = {"de", "du", "des", "von", "van", "der", "den", "al", "bin", "da", "di", "le", "la"}
+_TITLES = {
+    "secretary", "general", "minister", "deputy", "foreign", "prime", "president", "vice", "chancellor",
+    "spokesman", "spokeswoman", "spokesperson", "ambassador", "director", "chief", "head", "leader", "senator",
+    "governor", "mayor", "judge", "justice", "chairman", "chair", "ceo", "commissioner", "representative", "state",
+    "mr", "mrs", "ms", "dr", "sir", "lord", "professor", "defence", "defense", "interior", "economy", "education",
+    "immigration", "health", "finance", "opposition", "ministre", "président", "présidente", "secrétaire",
+    "général", "générale", "vice-ministre", "porte-parole", "premier", "première", "affaires", "étrangères",
+    "état", "d'état", "adjoint", "adjointe", "monsieur", "madame", "le", "la", "the", "of", "de", "du", "des",
+}
+_NOT_PERSON = {"street", "court", "open", "alliance", "council", "union", "house", "nations", "organization",
+               "ministry", "party", "department", "république", "republic", "office", "cup", "bank", "commons"}
+
+
+def _clean_name(words: list[str]) -> list[str]:
+    """Drop titles and nationality words in front of a name: keep what follows the last title."""
+    last_title = -1
+    for i, word in enumerate(words):
+        if word.lower().rstrip("'’s") in _TITLES or word.lower() in _TITLES:
+            last_title = i
+    words = words[last_title + 1:]
+    while words and words[0].lower() in _PARTICLES:
+        words = words[1:]
+    return [w.removesuffix("'s").removesuffix("’s") for w in words]
+
+
+def _spans(phrase: str) -> list[list[str]]:
+    """Runs of capitalised words (with name particles) in a phrase."""
+    spans: list[list[str]] = []
+    current: list[str] = []
+    for token in re.findall(r"[\w'’\-]+|[^\w\s]", phrase):
+        if _NAME_WORD.fullmatch(token) or (current and token.lower() in _PARTICLES):
+            current.append(token)
+        else:
+            if current:
+                spans.append(current)
+            current = []
+    if current:
+        spans.append(current)
+    return spans
+
+
+def _name_in(phrase: str, *, last: bool = False) -> str | None:
+    """The person named in a phrase: a two-word name first, else a single capitalised word."""
+    spans = [_clean_name(span) for span in _spans(phrase)]
+    spans = [span for span in spans if span]
+    if last:
+        spans.reverse()
+    for span in spans:
+        if len(span) >= 2 and span[-1].lower() not in _NOT_PERSON:
+            return " ".join(span)
+    for span in spans:
+        if span[0].lower() not in _TITLES and span[0].lower() not in _NOT_PERSON:
+            return " ".join(span)
+    return None
+
+
+def _persons(text: str) -> list[tuple[int, str]]:
+    """(position, name) of every two-word personal name in a text, for pronoun resolution."""
+    found = []
+    for match in re.finditer(r"[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:\s+(?:(?:de|von|van|der|al|bin)\s+)?[A-ZÀ-ÖØ-Þ][\w'’\-]*)+",
+                             text):
+        words = _clean_name(match.group().split())
+        if len(words) >= 2 and words[-1].lower() not in _NOT_PERSON:
+            found.append((match.start(), " ".join(words)))
+    return found
+
+
+def _attribute_after(after: str) -> tuple[str | None, bool]:
+    """(speaker, is_pronoun) from the text following a quotation."""
+    clause = after[:200]
+    if _AFTER_PRONOUN.match(clause):
+        return None, True
+    for pattern in (_AFTER_ACCORDING, _AFTER_VERB):
+        match = pattern.match(clause)
+        if match:
+            rest = _CUT.split(match.group("rest"), maxsplit=1)[0]
+            # "the secretary general of NATO, Jens Stoltenberg": a title, a comma, then the name.
+            head, _, tail = match.group("rest").partition(",")
+            name = _name_in(rest) if _name_in(rest) and " " in (_name_in(rest) or "") else None
+            if name is None and tail:
+                tail_name = _name_in(_CUT.split(tail, maxsplit=1)[0])
+                if tail_name and " " in tail_name and _name_in(head) in (None, "NATO", "OTAN"):
+                    name = tail_name
+            return name or _name_in(rest), False
+    match = _AFTER_NAME_VERB.match(clause)
+    if match:
+        if _PRONOUN_SUBJECT.match(match.group("name")):
+            return None, True
+        name = _name_in(match.group("name"), last=True)
+        if name:
+            return name, False
+    match = _AFTER_LATE_VERB.match(clause)
+    if match:
+        return _name_in(_CUT.split(match.group("rest"), maxsplit=1)[0]), False
+    return None, False
+
+
+def _attribute_before(before: str) -> tuple[str | None, bool]:
+    """(speaker, is_pronoun) from the sentence leading up to a quotation."""
+    matches = list(_BEFORE_ACCORDING.finditer(before))
+    according = matches[-1] if matches else None
+    if according is not None:
+        # "according to the secretary general of NATO, Jens Stoltenberg, «": the name may follow a title.
+        name = _name_in(before[according.start("rest"):])
+        if name:
+            return name, False
+    for match in _BEFORE_VERB.finditer(before):
+        subject = match.group("name")
+        if _PRONOUN_SUBJECT.match(subject.split(",")[-1]):
+            return None, True
+        name = _name_in(subject.split(",")[-1], last=True)
+        if name:
+            return name, False
+    if _INVERTED_PRONOUN.search(before) or (according is not None and "lui" in according.group("rest").split()):
+        return None, True
+    return None, False
+
+
+def _sentence_start(text: str, position: int) -> int:
+    cut = max(text.rfind(". ", 0, position), text.rfind("! ", 0, position), text.rfind("? ", 0, position))
+    return cut + 2 if cut >= 0 else 0
+
+
+def _quote_text(raw: str) -> str | None:
+    text = " ".join(raw.split()).strip(" ,;:")
+    if len(text.split()) < MIN_WORDS:
+        return None
+    # A "quotation" that holds its own attribution is a mismatched pair of marks, not a quote.
+    if re.search(rf",\s*(?:{_AUX}\s+)?(?:{_VERB})\s+(?:the\s+|le\s+|la\s+)?[^,]*[A-Z]\w+\s+[A-Z]\w+", text, re.I):
+        return None
+    return text
+
+
+def _block_quotes(text: str, offset: int, context: str, speakers: list[tuple[int, str]]) -> list[Quote]:
+    """Quotes of one paragraph; ``context`` is the document text up to and including it."""
+    found: list[tuple[int, int, str]] = []
+    used: list[tuple[int, int]] = []
+    for match in _PAIR.finditer(text):
+        quote = _quote_text(match.group(2))
+        used.append((match.start(), match.end()))
+        if quote:
+            found.append((match.start(), match.end(), quote))
+    # A lone closing mark directly followed by an attribution ends a quotation whose opening
+    # mark was lost: the quotation is the sentence before it.
+    for match in _LONE_CLOSE.finditer(text):
+        if any(start <= match.start() < end for start, end in used):
+            continue
+        after = text[match.end():]
+        speaker, pronoun = _attribute_after(after)
+        if not (speaker or pronoun) or not re.match(r"\s*,", after):
+            continue
+        start = max(_sentence_start(text, match.start() - 1), max((e for s, e in used if e <= match.start()),
+                                                                  default=0))
+        quote = _quote_text(text[start:match.start()])
+        if quote:
+            found.append((start, match.end(), quote))
+    quotes: list[Quote] = []
+    previous_end = 0
+    for start, end, quote in sorted(found):
+        speaker, pronoun = _attribute_after(text[end:])
+        if speaker is None and not pronoun:
+            speaker, pronoun = _attribute_before(text[_sentence_start(text, start):start])
+        here = offset + start
+        between = {name for _pos, name in _persons(text[previous_end:start])}
+        if speaker is None and not pronoun and quotes and quotes[-1].speaker and between <= {quotes[-1].speaker}:
+            # A quotation right after an attributed one, nobody else named between: same speaker.
+            speaker = quotes[-1].speaker
+        if speaker is None and pronoun:
+            candidates = [(pos, name) for pos, name in speakers if pos < here]
+            candidates += [(pos, name) for pos, name in _persons(context) if pos < here]
+            speaker = max(candidates)[1] if candidates else None
+        if speaker and " " not in speaker:
+            # "Sherman" after "Wendy Sherman" was named: the full name.
+            full = [name for _pos, name in _persons(context) if name.split()[-1] == speaker]
+            speaker = full[0] if full else speaker
+        if speaker:
+            speakers.append((here, speaker))
+        quotes.append(Quote(speaker=speaker, text=quote))
+        previous_end = end
+    return quotes
+
+
+def extract_quotes(document: dict[str, Any] | Document, language: str) -> list[Quote]:
+    """Quotations in the body of a document (French or English), each with its speaker if stated."""
+    if isinstance(document, Document):
+        document = document.to_dict()
+    del language  # the patterns of both languages are tried: translated text keeps French marks
+    paragraphs = [b.get("text") or "" for b in document.get("blocks") or [] if b.get("type") != "heading"]
+    if not paragraphs and document.get("text"):
+        paragraphs = [p for p in str(document["text"]).split("\n\n") if p.strip()]
+    quotes: list[Quote] = []
+    speakers: list[tuple[int, str]] = []
+    context = ""
+    for paragraph in paragraphs:
+        offset = len(context)
+        context += paragraph + "\n\n"
+        quotes.extend(_block_quotes(paragraph, offset, context, speakers))
+    return quotes
