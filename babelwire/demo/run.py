@@ -1,0 +1,197 @@
+"""``babelwire demo``: the whole product on a fresh machine, from bundled sample news pages.
+
+Serves two fictional French outlets on loopback, watches their feeds, polls, publishes an update
+of one article and polls again (so revisions and their diff exist), translates with the best
+engine this machine has, then serves the reader.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from babelwire.config import Settings, default_home, load_settings
+from babelwire.demo.site import DemoSite
+from babelwire.errors import ConfigError, ModelError, TranslationError
+from babelwire.pipeline.local import PollSummary, poll
+from babelwire.pipeline.subscriptions import add_source
+from babelwire.store import Store
+from babelwire.store.models import Article, Base, Revision, Source, Story, Translation
+from babelwire.stories.grouping import regroup_pending
+
+log = logging.getLogger(__name__)
+MARKER = ".babelwire-demo"  # marks a folder the demo created, so it may reset it
+SOURCE, TARGET = "fr", "en"
+INSTALL_ADVICE = (
+    "no translation engine for French→English is available: run `babelwire models pull fr en` on a "
+    "machine with internet (or `babelwire models import DIR`), or install Apertium with "
+    "`sudo apt-get install apertium apertium-fr-es apertium-eng-spa`"
+)
+
+Step = Callable[[str], None]
+
+
+@dataclass
+class EngineChoice:
+    name: str  # ct2 | apertium | ...
+    model: Path | None = None
+    detail: str = ""
+
+
+@dataclass
+class DemoSummary:
+    home: Path
+    site_url: str
+    engine: EngineChoice
+    sources: int = 0
+    articles: int = 0
+    revisions: int = 0
+    translations: int = 0
+    stories: int = 0
+    updated_article_id: int | None = None
+    event_article_ids: list[int] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    reader_url: str | None = None
+
+
+def default_demo_home() -> Path:
+    """``$XDG_DATA_HOME/babelwire-demo``, else ``~/.local/share/babelwire-demo``."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "babelwire-demo"
+
+
+def prepare_home(home: Path) -> None:
+    """Create the demo home (or reuse one the demo made before); refuse any other non-empty
+    folder: it could be someone's real babelwire home."""
+    home = home.expanduser()
+    if home.exists() and any(home.iterdir()) and not (home / MARKER).exists():
+        raise ConfigError(f"{home} is not empty and was not created by `babelwire demo`; "
+                          "choose an empty or new folder with --home")
+    home.mkdir(parents=True, exist_ok=True)
+    (home / MARKER).write_text("created by `babelwire demo`; safe to delete\n", encoding="utf-8")
+
+
+def empty_store(store: Store) -> None:
+    """Delete every row, so each demo run starts afresh (the sample site's port changes per run)."""
+    # Rows, not the file: the store migrates a database URL once per process.
+    with store.engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+def demo_settings(home: Path) -> Settings:
+    """Defaults for the demo home, with the demo's loopback host (only) allowed to be fetched."""
+    # The environment is ignored on purpose: BABELWIRE_DATABASE_URL or a home folder meant for real
+    # use must never receive demo data.
+    settings = load_settings(home, environ={})
+    settings.database.url = ""
+    settings.fetch.allow_hosts = ["127.0.0.1"]
+    settings.fetch.host_delay = 0.0  # our own server: no politeness pause needed
+    settings.fetch.retries = 1
+    settings.translate.to = [TARGET]
+    return settings
+
+
+def choose_engine(settings: Settings, *, pull: bool = True, on_step: Step | None = None) -> EngineChoice:
+    """The best fr→en engine here: an installed CTranslate2 model (demo home, then the regular
+    home), else one pulled from the hub, else Apertium; raises TranslationError saying what to
+    install when there is none."""
+    from babelwire.translate.models import find_model, pull_model
+
+    for models_dir in (settings.models_dir, default_home() / "models"):
+        model = find_model(models_dir, SOURCE, TARGET)
+        if model is not None:
+            return EngineChoice("ct2", model, f"CTranslate2 model {model.name}")
+    reasons = []
+    if pull:
+        if on_step:
+            on_step("no fr→en model installed: trying to download one (Ctrl-C to skip)")
+        try:
+            model = pull_model(SOURCE, TARGET, settings.models_dir)
+            return EngineChoice("ct2", model, f"CTranslate2 model {model.name} (just downloaded)")
+        except ModelError as exc:
+            log.info("model download failed: %s", exc.reason)
+            reasons.append(exc.reason)
+    from babelwire.translate.engines.apertium import ApertiumEngine
+
+    if ApertiumEngine(source=SOURCE, target=TARGET).supports(SOURCE, TARGET):
+        detail = "Apertium (rule-based; `babelwire models pull fr en` gives better translations)"
+        return EngineChoice("apertium", None, detail)
+    raise TranslationError(INSTALL_ADVICE + (f" (model download: {reasons[0]})" if reasons else ""))
+
+
+def _count(store: Store, summary: DemoSummary, site: DemoSite) -> None:
+    with store.session() as session:
+        summary.sources = session.scalar(select(func.count(Source.id))) or 0
+        summary.articles = session.scalar(select(func.count(Article.id))) or 0
+        summary.revisions = session.scalar(select(func.count(Revision.id))) or 0
+        summary.translations = session.scalar(select(func.count(Translation.id))) or 0
+        summary.stories = session.scalar(select(func.count(Story.id)).where(Story.article_count > 0)) or 0
+        ids = dict(session.execute(select(Article.url, Article.id)).all())
+    summary.event_article_ids = [ids[site.url(p)] for p in site.event_paths if site.url(p) in ids]
+    updated = [ids[site.url(p)] for p in site.updated_paths if site.url(p) in ids]
+    summary.updated_article_id = updated[0] if updated else None
+
+
+def _note_errors(summary: DemoSummary, result: PollSummary) -> None:
+    summary.errors.extend(result.errors)
+    for where, reason in result.errors:
+        log.warning("demo poll: %s: %s", where, reason)
+
+
+def run_demo(
+    *, home: Path | None = None, host: str = "127.0.0.1", port: int = 8080, serve: bool = True,
+    engine: str | None = None, pull: bool = True, on_step: Step | None = None,
+    on_ready: Callable[[DemoSummary], None] | None = None, log_level: str = "warning",
+) -> DemoSummary:
+    """Build the demo store and, with ``serve``, serve the reader until Ctrl-C.
+
+    ``engine`` forces a translation engine (e.g. ``"apertium"``); ``pull=False`` never
+    downloads a model; ``on_step`` receives progress lines; ``on_ready`` gets the summary once
+    the reader's URL is known (before serving blocks)."""
+    step = on_step or (lambda message: log.info("%s", message))
+    home = (home or default_demo_home()).expanduser()
+    prepare_home(home)
+    settings = demo_settings(home)
+    choice = EngineChoice(engine) if engine else choose_engine(settings, pull=pull, on_step=step)
+    settings.translate.engine = choice.name
+    settings.translate.model = str(choice.model) if choice.model else ""
+    step(f"translating with {choice.detail or choice.name}")
+    store = Store(settings.database_url)
+    empty_store(store)
+    site = DemoSite().start()
+    try:
+        summary = DemoSummary(home=home, site_url=site.server.base_url, engine=choice)
+        for outlet in site.outlets:
+            add_source(store, settings, outlet.feed_url, "feed", name=outlet.name, language=SOURCE)
+        step(f"sample outlets served at {site.server.base_url}; polling their feeds")
+        _note_errors(summary, poll(store, settings, all_sources=True))
+        step("an outlet updates its article (“Détails à suivre…” replaced); polling again")
+        site.publish_update()
+        _note_errors(summary, poll(store, settings, all_sources=True))
+        # Idempotent: a no-op when the poll already grouped its articles into stories.
+        regroup_pending(store, settings)
+        _count(store, summary, site)
+        step(f"{summary.articles} articles, {summary.revisions} revisions, {summary.translations} translations, "
+             f"{summary.stories} stories")
+        if not serve:
+            if on_ready:
+                on_ready(summary)
+            return summary
+        from babelwire.server import ReaderServer, reader_app
+
+        # The sample site keeps running while the reader is up: the "original" links point at it.
+        server = ReaderServer(reader_app(store, settings), host=host, port=port, log_level=log_level)
+        summary.reader_url = server.url
+        if on_ready:
+            on_ready(summary)
+        server.run()
+        return summary
+    finally:
+        site.stop()
+        store.close()

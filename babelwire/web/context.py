@@ -1,0 +1,30 @@
+"""What every route needs: the stores, settings, templates and the change clock of one app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from babelwire.config import Settings
+from babelwire.store.database import Store
+from babelwire.store.reading import ReadStore
+from babelwire.web.caching import ChangeClock
+from babelwire.web.rendering import Renderer
+
+
+@dataclass
+class WebContext:
+    store: Store  # the writing store (admin API only)
+    reader: ReadStore  # every page, API answer and feed reads through this one
+    settings: Settings
+    renderer: Renderer
+    clock: ChangeClock
+
+    def base_url(self, request: Request) -> str:
+        """The public URL of the reader: [web] base_url, else the one the request came to."""
+        return (self.settings.web.base_url or str(request.base_url)).rstrip("/")
+
+
+def web_context(request: Request) -> WebContext:
+    return request.app.state.web

@@ -1,0 +1,182 @@
+"""The data of each reader page, shared by the HTML pages, the JSON API and the feeds."""
+
+from __future__ import annotations
+
+import logging
+from itertools import pairwise, zip_longest
+from typing import Any
+
+from babelwire.config import Settings
+from babelwire.store.articles import get_article
+from babelwire.store.database import Store
+from babelwire.store.reading import latest_articles, list_story_rows, revision_documents, story_row
+from babelwire.store.search import search
+from babelwire.translate.engines.openai import language_name
+from babelwire.translate.quality import FLAG_DESCRIPTIONS
+from babelwire.web.diff import revision_diff
+
+log = logging.getLogger(__name__)
+MAX_DIFFS = 5  # revision pairs diffed on an article page (newest first); older ones: API only
+LEAD_CHARS = 400
+
+
+def target_language(settings: Settings, lang: str | None) -> str:
+    """The language a reader asked for (``?lang=``), else the first configured target."""
+    if lang and lang.strip():
+        return lang.strip().lower()[:16]
+    return settings.translate.to[0] if settings.translate.to else "en"
+
+
+def mt_label(source_lang: str | None, engine: str, model: str | None) -> str:
+    """The notice every machine translation carries, naming the engine and model."""
+    origin = f"from {language_name(source_lang)} " if source_lang else ""
+    by = f"{engine} ({model})" if model else engine
+    return f"Machine translation {origin}by {by}. Not reviewed by a human."
+
+
+def describe_flags(names: list[str]) -> list[dict[str, str]]:
+    return [{"name": name, "description": FLAG_DESCRIPTIONS.get(name, name)} for name in names]
+
+
+def _no_translation_note(language: str | None, target: str, available: list[str]) -> str:
+    if language and language == target:
+        return f"This article is in {language_name(target)}: no translation needed. Showing the original."
+    if not language:
+        return "The language of this article is unknown, so it was not translated. Showing the original."
+    also = f" (available: {', '.join(language_name(t) for t in available)})" if available else ""
+    return (f"No {language_name(target)} translation of this version yet{also}. "
+            f"Showing the original in {language_name(language)}.")
+
+
+def article_view(store: Store, article_id: int, *, target: str, diffs: bool = True) -> dict[str, Any] | None:
+    """An article in ``target``: aligned blocks (original + translation + flags), the MT label,
+    the revision history and (if ``diffs``) the word diffs of the newest revision pairs."""
+    data = get_article(store, article_id)
+    if data is None:
+        return None
+    revisions = data["revisions"]
+    newest = revisions[-1] if revisions else None
+    original = newest["document"] if newest else {"title": data["title"], "blocks": []}
+    language = data["language"] or original.get("language")
+    translation = next((t for t in newest["translations"] if t["target"] == target), None) if newest else None
+    translated = translation["document"] if translation else None
+    block_flags = (translation["flags"] or {}).get("blocks", []) if translation else []
+    blocks = []
+    for i, (o, t) in enumerate(zip_longest(original.get("blocks", []), translated["blocks"] if translated else [])):
+        blocks.append({
+            "index": i,
+            "type": (t or o or {}).get("type", "paragraph"),
+            "original": o["text"] if o else None,
+            "translated": t["text"] if t else None,
+            "flags": describe_flags(block_flags[i] if i < len(block_flags) else []),
+        })
+    available = [t["target"] for t in newest["translations"]] if newest else []
+    pairs = []
+    if diffs and len(revisions) > 1:
+        for old, new in list(pairwise(revisions))[::-1][:MAX_DIFFS]:
+            pairs.append({"from": old["number"], "to": new["number"], "fetched_at": new["fetched_at"],
+                          "html": revision_diff(old["content_hash"], old["document"], new["content_hash"],
+                                                new["document"])})
+    return {
+        "id": data["id"],
+        "url": data["url"],
+        "source": data["source"],
+        "source_id": data["source_id"],
+        "story_id": data.get("story_id"),
+        "language": language,
+        "target": target,
+        "title": original.get("title") or data["title"],
+        "translated_title": translated.get("title") if translated else None,
+        "author": original.get("author"),
+        "published": data["published"],
+        "modified": data["modified"],
+        "first_seen_at": data["first_seen_at"],
+        "updated": newest["fetched_at"] if newest else data["first_seen_at"],
+        "translation": None if translation is None else {
+            "target": translation["target"], "engine": translation["engine"], "model": translation["model"],
+            "created_at": translation["created_at"],
+            "label": mt_label(language, translation["engine"], translation["model"]),
+            "title_flags": describe_flags((translation["flags"] or {}).get("title", [])),
+        },
+        "note": None if translation else _no_translation_note(language, target, available),
+        "available_targets": available,
+        "blocks": blocks,
+        "revisions": [{"number": r["number"], "fetched_at": r["fetched_at"], "content_hash": r["content_hash"],
+                       "targets": [t["target"] for t in r["translations"]]} for r in revisions][::-1],
+        "diffs": pairs,
+    }
+
+
+def _lead_and_quotes(document: dict[str, Any]) -> tuple[str | None, list[dict[str, str | None]]]:
+    blocks = document.get("blocks", [])
+    lead = next((b["text"] for b in blocks if b.get("type") == "paragraph"), None)
+    if lead and len(lead) > LEAD_CHARS:
+        lead = lead[:LEAD_CHARS].rsplit(" ", 1)[0] + "…"
+    quotes = [{"speaker": None, "text": b["text"]} for b in blocks if b.get("type") == "quote"]
+    return lead, quotes
+
+
+def group_view(store: Store, *, target: str, story_id: int | None = None,
+               article_id: int | None = None) -> dict[str, Any] | None:
+    """A story (or an article not yet in one, as a group of one) in the shape of
+    ``stories.views.get_story``: leads from each article's translation, quotations from its quote blocks."""
+    story = story_row(store, story_id) if story_id is not None else None
+    if story_id is not None and story is None:
+        return None
+    rows = latest_articles(store, target=target, story_id=story_id,
+                           ids=[article_id] if article_id is not None else None, limit=200)
+    if not rows:
+        return None
+    documents = revision_documents(store, [r["revision_id"] for r in rows if r["revision_id"]], target=target)
+    articles = []
+    for row in sorted(rows, key=lambda r: r["published"] or r["first_seen_at"] or ""):
+        original, translation = documents.get(row["revision_id"], ({}, None))
+        lead, quotes = _lead_and_quotes(translation["document"] if translation else original)
+        articles.append({key: row[key] for key in ("id", "url", "source", "language", "title", "translated_title",
+                                                   "published")} | {"lead": lead, "quotes": quotes})
+    times = [a["published"] for a in articles if a["published"]] or [r["first_seen_at"] for r in rows]
+    first = articles[0]
+    return {
+        "id": story_id,
+        "title": (story or {}).get("title") or first["translated_title"] or first["title"],
+        "start_at": (story or {}).get("start_at") or min(times),
+        "end_at": (story or {}).get("end_at") or max(times),
+        "articles": articles,
+    }
+
+
+def story_view(store: Store, story_id: int, *, target: str) -> dict[str, Any] | None:
+    """A story from ``stories.views.get_story`` when that module exists, else from ``group_view``."""
+    try:
+        from babelwire.stories.views import get_story
+    except ImportError:
+        return group_view(store, target=target, story_id=story_id)
+    story = get_story(store, story_id, target=target)
+    if story is not None:
+        story.setdefault("id", story_id)
+    return story
+
+
+def story_list(store: Store, *, target: str, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+    """Recent stories (title, span, article count) for the home page and the API."""
+    try:
+        from babelwire.stories.views import list_stories
+    except ImportError:
+        return list_story_rows(store, limit=limit, offset=offset)
+    return list_stories(store, limit=limit, offset=offset)
+
+
+def search_hits(store: Store, q: str, *, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+    """Search results with each article's outlet, original language and times."""
+    hits = search(store, q, limit=limit, offset=offset)
+    if not hits:
+        return []
+    rows = {r["id"]: r for r in latest_articles(store, target="", ids=[h["article_id"] for h in hits],
+                                                 limit=len(hits))}
+    return [
+        {"id": h["article_id"], "title": h["title"], "lang": h["lang"] or rows[h["article_id"]]["language"],
+         "snippet": h["snippet"],
+         "language": rows[h["article_id"]]["language"], "source": rows[h["article_id"]]["source"],
+         "url": rows[h["article_id"]]["url"], "published": rows[h["article_id"]]["published"]}
+        for h in hits if h["article_id"] in rows
+    ]

@@ -1,0 +1,52 @@
+"""ETag / Last-Modified validators and 304s on pages, API and feeds; changes show through."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import Newsroom
+
+
+@pytest.fixture
+def filled(newsroom: Newsroom) -> int:
+    source = newsroom.source()
+    return newsroom.article(source, "Premier", ["Un."], translation=("First", ["One."]))
+
+
+@pytest.mark.parametrize("path", ["/", "/articles/1", "/api/articles", "/api/articles/1", "/feeds/all.atom",
+                                  "/sources", "/api/search?q=one"])
+def test_if_none_match_gets_304(client, filled, path):
+    first = client.get(path)
+    assert first.status_code == 200 and first.headers["etag"] and first.headers["last-modified"]
+
+    again = client.get(path, headers={"If-None-Match": first.headers["etag"]})
+
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == first.headers["etag"]
+    assert "default-src 'self'" in again.headers["content-security-policy"]
+    assert client.get(path, headers={"If-None-Match": f'"other", W/{first.headers["etag"]}'}).status_code == 304
+    assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_if_modified_since_gets_304(client, filled):
+    first = client.get("/api/articles")
+    assert client.get("/api/articles", headers={"If-Modified-Since": first.headers["last-modified"]}).status_code == 304
+    long_ago = "Thu, 01 Jan 1970 00:00:00 GMT"
+    assert client.get("/api/articles", headers={"If-Modified-Since": long_ago}).status_code == 200
+    assert client.get("/api/articles", headers={"If-Modified-Since": "garbage"}).status_code == 200
+
+
+def test_a_change_in_the_store_changes_the_answer(client, newsroom, filled):
+    first = client.get("/")
+    newsroom.article(newsroom.source("Autre"), "Deuxième", ["Deux."], translation=("Second", ["Two."]))
+    client.app.state.web.clock.invalidate()  # as if the 1 s stamp interval had passed
+
+    second = client.get("/", headers={"If-None-Match": first.headers["etag"]})
+
+    assert second.status_code == 200 and "Second" in second.text
+    assert second.headers["etag"] != first.headers["etag"]
+
+
+def test_errors_are_not_cached_and_have_no_etag(client):
+    response = client.get("/articles/77")
+    assert response.status_code == 404 and "etag" not in response.headers
