@@ -1,0 +1,352 @@
+"""The Celery runner: the local runner's stage functions as Celery tasks, one queue per stage.
+
+Queues (see :data:`babelwire.pipeline.dispatch.QUEUES`):
+
+- ``fetch``: ``babelwire.list_source(source_id)`` (listing + refreshes, then sends an ingest task
+  per pending URL of that source) and ``babelwire.ingest_item(item_id)`` (fetch + extract + store
+  one ``fetch_queue`` row, then sends the new revision to ``translate``);
+- ``translate``: ``babelwire.translate_revisions(revision_ids)``; the worker adds other pending
+  revisions to the batch (up to :data:`REVISIONS_PER_TASK`) so sentences from many articles share
+  engine batches;
+- ``group``: ``babelwire.group_stories(revision_ids)`` places pending articles in stories and
+  re-places the updated ones (a translate worker consumes ``group`` too unless told otherwise);
+- ``extract``: declared, no task routed (extraction happens inside ingest_item: the raw page is
+  never stored, so a separate task would ship HTML through the broker).
+
+Delivery: tasks are acknowledged after they finish (``acks_late``), given back when the worker
+process dies (``reject_on_worker_lost``), prefetched one at a time, and a message a SIGKILLed
+worker held is redelivered by Redis after the visibility timeout. Every task argument is the id of
+work recorded in the store and every stage is idempotent, so a redelivered task whose work is done
+is a no-op. :func:`enqueue_poll` (one scheduler tick) re-sends whatever is pending and not in
+flight, so nothing stays stuck after a crash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import redis
+from celery import Celery
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from babelwire.config import Settings, load_settings, parse_duration
+from babelwire.errors import ConfigError
+from babelwire.fetch import Fetcher
+from babelwire.pipeline.dispatch import QUEUES, TASK_QUEUES, Dispatcher, Leases, queue_length
+from babelwire.pipeline.ingest import (
+    due_sources,
+    ingest_item,
+    list_source,
+    pending_items,
+    queue_refreshes,
+    record_error,
+)
+from babelwire.pipeline.translation import pending_jobs, translate_pending
+from babelwire.store import Store
+from babelwire.store.models import QueueItem
+from babelwire.stories.grouping import articles_of_revisions, pending_articles, regroup_pending
+from babelwire.translate.engines import EngineCache
+
+log = logging.getLogger(__name__)
+
+#: Revisions one translate task takes at most (its own plus other pending ones).
+REVISIONS_PER_TASK = 64
+DEFAULT_VISIBILITY_TIMEOUT = "1h"
+LOCAL_RUNNER_HINT = (
+    "no broker is configured, so babelwire uses the local runner (`babelwire run` or `babelwire poll` "
+    "do everything in one process). To run Celery workers, set BABELWIRE_BROKER_URL=redis://HOST:6379/0 "
+    "(or [broker] url in babelwire.toml) and, for workers on several machines, "
+    "BABELWIRE_DATABASE_URL=postgresql+psycopg://USER:PASSWORD@HOST/DB"
+)
+
+app = Celery("babelwire", set_as_current=False)
+TASK_OPTIONS: dict[str, Any] = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    # A database or broker outage is worth a few retries; stage errors are recorded, not raised.
+    "autoretry_for": (OperationalError, redis.exceptions.ConnectionError),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
+
+def visibility_timeout(settings: Settings) -> float:
+    """Seconds before Redis redelivers a message whose worker vanished (longer than any task)."""
+    return parse_duration(settings.broker.visibility_timeout or DEFAULT_VISIBILITY_TIMEOUT)
+
+
+def configure(settings: Settings) -> Celery:
+    """The Celery app set up from settings; raises ConfigError when no broker is configured."""
+    if not settings.broker.url:
+        raise ConfigError(LOCAL_RUNNER_HINT)
+    timeout = visibility_timeout(settings)
+    app.conf.update(
+        broker_url=settings.broker.url,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={
+            "visibility_timeout": timeout,
+            # Look for abandoned messages often enough that a short timeout means short recovery.
+            "unacked_restore_interval": max(1, min(10, int(timeout / 4))),
+            "unacked_restore_throttle": 1,
+            # A worker killed while holding the restore mutex blocks every other worker's restore
+            # until the mutex expires (kombu default 300 s): keep that below the timeout itself.
+            "unacked_mutex_expire": max(5, min(300, int(timeout))),
+        },
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        worker_cancel_long_running_tasks_on_connection_loss=True,
+        task_ignore_result=True,
+        task_default_queue="fetch",
+        task_routes={name: {"queue": queue} for name, queue in TASK_QUEUES.items()},
+        task_serializer="json",
+        accept_content=["json"],
+    )
+    _context.bind(settings)
+    return app
+
+
+class _WorkerContext:
+    """Per-process resources built on first use (after a prefork fork, never before)."""
+
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self._pid = 0
+        self._lock = threading.Lock()
+        self._resources: dict[str, Any] = {}
+
+    def bind(self, settings: Settings) -> None:
+        with self._lock:
+            if self.settings is not settings:
+                self.settings = settings
+                self._resources = {}
+
+    def _get(self, name: str) -> Any:
+        with self._lock:
+            if self.settings is None:
+                # A worker started by `celery -A babelwire.pipeline.celery_app worker` directly.
+                self.settings = load_settings()
+            if self._pid != os.getpid():
+                self._pid, self._resources = os.getpid(), {}
+            if name not in self._resources:
+                self._resources[name] = self._build(name, self.settings)
+            return self._resources[name]
+
+    def _build(self, name: str, settings: Settings) -> Any:
+        if name == "store":
+            return Store(settings.database_url)
+        if name == "fetcher":
+            return Fetcher(settings.fetch)
+        if name == "engines":
+            # One cache per process: a ct2 model (on the GPU when there is one) is loaded once.
+            return EngineCache(settings)
+        if name == "leases":
+            client = redis.Redis.from_url(settings.broker.url)
+            return Leases(client, ttl=2 * visibility_timeout(settings))
+        raise KeyError(name)
+
+    @property
+    def store(self) -> Store:
+        return self._get("store")
+
+    @property
+    def fetcher(self) -> Fetcher:
+        return self._get("fetcher")
+
+    @property
+    def engines(self) -> EngineCache:
+        return self._get("engines")
+
+    @property
+    def leases(self) -> Leases:
+        return self._get("leases")
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        return Dispatcher(app, self.leases)
+
+
+_context = _WorkerContext()
+
+
+def _pending_for_source(store: Store, source_id: int) -> list[int]:
+    with store.session() as session:
+        return list(session.scalars(
+            select(QueueItem.id)
+            .where(QueueItem.source_id == source_id, QueueItem.gave_up_at.is_(None))
+            .order_by(QueueItem.id)
+        ))
+
+
+@app.task(name="babelwire.list_source", **TASK_OPTIONS)
+def list_source_task(source_id: int) -> dict[str, Any]:
+    """List one source, queue refreshes, and send an ingest task per pending URL of it."""
+    ctx = _context
+    try:
+        outcome = list_source(ctx.store, ctx.fetcher, source_id, ctx.settings)
+        refreshes = queue_refreshes(ctx.store, [source_id], ctx.settings) if outcome.ok else 0
+        sent = ctx.dispatcher.ingests(_pending_for_source(ctx.store, source_id))
+    finally:
+        ctx.leases.release("list", [source_id])
+    log.info("listed source %d: %d queued, %d refreshes, %d ingest tasks sent", source_id, outcome.queued,
+             refreshes, len(sent), extra={"source_id": source_id})
+    return {"ok": outcome.ok, "queued": outcome.queued, "sent": len(sent), "error": outcome.error}
+
+
+@app.task(name="babelwire.ingest_item", **TASK_OPTIONS)
+def ingest_item_task(item_id: int) -> dict[str, Any]:
+    """Fetch, extract and store one queued URL; send a new revision on to translation."""
+    ctx = _context
+    try:
+        outcome = ingest_item(ctx.store, ctx.fetcher, item_id, ctx.settings)
+        if outcome.revision_id and pending_jobs(ctx.store, ctx.settings, revision_ids=[outcome.revision_id]):
+            ctx.dispatcher.translations([outcome.revision_id])
+        elif outcome.revision_id and ctx.settings.stories.enabled and outcome.article_id and pending_articles(
+                ctx.store, ctx.settings, among=[outcome.article_id]):
+            ctx.dispatcher.grouping([outcome.revision_id])  # already in the target language
+    finally:
+        ctx.leases.release("ingest", [item_id])
+    return {"status": outcome.status, "article_id": outcome.article_id, "revision_id": outcome.revision_id}
+
+
+@app.task(name="babelwire.translate_revisions", **TASK_OPTIONS)
+def translate_revisions_task(revision_ids: list[int]) -> dict[str, Any]:
+    """Translate these revisions plus other pending ones, as one cross-article batch."""
+    ctx = _context
+    try:
+        others = [job.revision_id for job in pending_jobs(ctx.store, ctx.settings, limit=4 * REVISIONS_PER_TASK)]
+        candidates = list(dict.fromkeys([*revision_ids, *others]))[:max(REVISIONS_PER_TASK, len(revision_ids))]
+        # "running" leases: a second translate worker grabbing "everything pending" skips these.
+        claimed = ctx.leases.take("translating", candidates)
+        try:
+            summary = translate_pending(ctx.store, ctx.settings, ctx.engines, revision_ids=claimed)
+        finally:
+            ctx.leases.release("translating", claimed)
+        if claimed and ctx.settings.stories.enabled:
+            ctx.dispatcher.grouping(claimed)
+    finally:
+        ctx.leases.release("translate", revision_ids)
+    log.info("translated %d revisions (%d sentences, %d from memory, %d failed)", summary.translated,
+             summary.sentences, summary.from_memory, summary.failed)
+    return {"translated": summary.translated, "failed": summary.failed, "revisions": len(claimed)}
+
+
+@app.task(name="babelwire.group_stories", **TASK_OPTIONS)
+def group_stories_task(revision_ids: list[int]) -> dict[str, Any]:
+    """Place pending articles in stories; re-place the articles of these (updated) revisions."""
+    ctx = _context
+    ctx.leases.release("group", [0])  # a grouping sent from now on sees what this one misses
+    placed = regroup_pending(ctx.store, ctx.settings, updated=articles_of_revisions(ctx.store, revision_ids))
+    log.info("grouped %d articles into stories", placed)
+    return {"placed": placed}
+
+
+def enqueue_poll(settings: Settings, store: Store, *, all_sources: bool = False) -> dict[str, int]:
+    """One scheduler tick: send listings for due sources and re-send pending work not in flight."""
+    configure(settings)
+    dispatcher = _context.dispatcher
+    leases = _context.leases
+    sent = {"listings": len(dispatcher.listings(due_sources(store, all_sources=all_sources))),
+            "ingests": 0, "translations": 0, "groupings": 0}
+    # Re-send only when a stage's queue is empty: then whatever is pending and not leased was
+    # lost (broker restart, crash between a commit and a send); a busy queue will reach it.
+    if queue_length(leases.client, TASK_QUEUES["babelwire.ingest_item"]) == 0:
+        sent["ingests"] = len(dispatcher.ingests(pending_items(store)))
+    if queue_length(leases.client, TASK_QUEUES["babelwire.translate_revisions"]) == 0:
+        pending = list(dict.fromkeys(job.revision_id for job in pending_jobs(store, settings)))
+        running = leases.held("translating", pending)
+        sent["translations"] = len(dispatcher.translations([r for r in pending if r not in running]))
+    if settings.stories.enabled and queue_length(leases.client, TASK_QUEUES["babelwire.group_stories"]) == 0 \
+            and pending_articles(store, settings, limit=1):
+        sent["groupings"] = int(dispatcher.grouping())
+    return sent
+
+
+def run_scheduler(settings: Settings, *, stop: threading.Event | None = None) -> None:
+    """Every ``[poll] tick``, run :func:`enqueue_poll` until ``stop`` is set (or forever)."""
+    configure(settings)
+    stop = stop or threading.Event()
+    tick = parse_duration(settings.poll.tick)
+    store = Store(settings.database_url)
+    log.info("scheduler: sending due sources and pending work to %s every %ss", _redacted(settings), tick)
+    try:
+        while not stop.is_set():
+            try:
+                sent = enqueue_poll(settings, store)
+                if any(sent.values()):
+                    log.info("scheduler sent %(listings)d listings, %(ingests)d ingests, "
+                             "%(translations)d translation batches, %(groupings)d groupings", sent)
+            except Exception as exc:  # one failed tick (database or broker away) must not end the loop
+                log.exception("scheduler tick failed")
+                try:
+                    with store.transaction() as session:
+                        record_error(session, "scheduler", f"{type(exc).__name__}: {exc}")
+                except Exception:
+                    log.exception("could not record the scheduler failure")
+            stop.wait(tick)
+    finally:
+        store.close()
+
+
+def run_worker(
+    settings: Settings, queues: Sequence[str], concurrency: int | None = None, *, pool: str = "threads",
+    loglevel: str = "INFO",
+) -> None:
+    """Run a Celery worker consuming ``queues`` until it is stopped (blocks)."""
+    unknown = sorted(set(queues) - set(QUEUES))
+    if not queues or unknown:
+        raise ConfigError(f"unknown queue(s) {', '.join(unknown) or '(none)'}: choose from {', '.join(QUEUES)}")
+    queues = list(dict.fromkeys(queues))
+    if "translate" in queues and "group" not in queues:
+        # Grouping follows translation and is cheap, so a translate worker also consumes ``group``
+        # (a dedicated `--queues group` worker may share the queue: placements are serialised).
+        queues.append("group")
+    configure(settings)
+    if settings.database_url.startswith("sqlite"):
+        log.warning("the store is SQLite (%s): fine on one machine; workers on other machines need "
+                    "BABELWIRE_DATABASE_URL=postgresql+psycopg://...", settings.database_url)
+    fetching = bool({"fetch", "extract"} & set(queues))
+    # Threads by default: fetching is I/O-bound and a translate worker should hold one model per
+    # process (EngineCache), not one per forked child. Add processes to use more cores.
+    concurrency = concurrency or (max(1, settings.poll.workers) if fetching else 1)
+    name = f"babelwire-{'-'.join(queues)}-{os.getpid()}@%h"
+    app.worker_main([
+        "worker", f"--queues={','.join(queues)}", f"--concurrency={concurrency}", f"--pool={pool}",
+        f"--loglevel={loglevel}", f"--hostname={name}", "--without-gossip", "--without-mingle",
+    ])
+
+
+def _redacted(settings: Settings) -> str:
+    return app.connection_for_write().as_uri() if settings.broker.url else ""
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m babelwire.pipeline.celery_app worker|scheduler ...`` (what the CLI commands call)."""
+    parser = argparse.ArgumentParser(prog="python -m babelwire.pipeline.celery_app")
+    commands = parser.add_subparsers(dest="command", required=True)
+    worker = commands.add_parser("worker", help="run a Celery worker")
+    worker.add_argument("--queues", default="fetch,extract", help="comma-separated: " + ",".join(QUEUES))
+    worker.add_argument("--concurrency", type=int, default=None)
+    worker.add_argument("--pool", default="threads", choices=["threads", "prefork", "solo"])
+    commands.add_parser("scheduler", help="send due sources and pending work every [poll] tick")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = load_settings()
+    try:
+        if args.command == "worker":
+            run_worker(settings, [q.strip() for q in args.queues.split(",") if q.strip()], args.concurrency,
+                       pool=args.pool)
+        else:
+            run_scheduler(settings)
+    except ConfigError as exc:
+        parser.exit(2, f"error: {exc.reason}\n")
+
+
+if __name__ == "__main__":
+    main()

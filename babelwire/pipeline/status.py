@@ -1,0 +1,77 @@
+"""``babelwire status``: queue depths, workers and recent errors, from the store and the broker."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import redis
+from kombu.exceptions import OperationalError as BrokerError
+from sqlalchemy import func, select
+
+from babelwire.config import Settings
+from babelwire.pipeline.translation import pending_jobs
+from babelwire.store import Store
+from babelwire.store.models import ErrorRecord, QueueItem
+
+log = logging.getLogger(__name__)
+RECENT_ERRORS = 10
+
+
+def _store_status(store: Store, settings: Settings) -> dict[str, Any]:
+    with store.session() as session:
+        pending = session.scalar(select(func.count(QueueItem.id)).where(QueueItem.gave_up_at.is_(None))) or 0
+        given_up = session.scalar(select(func.count(QueueItem.id)).where(QueueItem.gave_up_at.is_not(None))) or 0
+        errors = session.execute(
+            select(ErrorRecord.at, ErrorRecord.stage, ErrorRecord.url, ErrorRecord.reason)
+            .order_by(ErrorRecord.at.desc(), ErrorRecord.id.desc()).limit(RECENT_ERRORS)
+        ).all()
+    jobs = pending_jobs(store, settings)
+    return {
+        "fetch_queue": {"pending": pending, "given_up": given_up},
+        "translations_pending": len(jobs),
+        "errors": [{"at": at.isoformat(), "stage": stage, "url": url, "reason": reason}
+                   for at, stage, url, reason in errors],
+    }
+
+
+def _broker_status(settings: Settings, timeout: float) -> dict[str, Any]:
+    from babelwire.pipeline.celery_app import configure
+    from babelwire.pipeline.dispatch import QUEUES, queue_length
+
+    app = configure(settings)
+    client = redis.Redis.from_url(settings.broker.url, socket_timeout=timeout, socket_connect_timeout=timeout)
+    try:
+        queues = {name: queue_length(client, name) for name in QUEUES}
+        unacked = int(client.hlen("unacked"))  # kombu's hash of delivered, not yet acknowledged messages
+    finally:
+        client.close()
+    inspect = app.control.inspect(timeout=timeout)
+    pings = inspect.ping() or {}
+    active = inspect.active() or {}
+    workers = [
+        {"name": name, "active": len(active.get(name, [])),
+         "tasks": [f"{t.get('name')}{tuple(t.get('args') or ())}" for t in active.get(name, [])]}
+        for name in sorted(pings)
+    ]
+    return {"queues": queues, "unacknowledged": unacked, "workers": workers}
+
+
+def collect_status(store: Store, settings: Settings, *, timeout: float = 1.0) -> dict[str, Any]:
+    """Pending work, workers and recent errors (broker parts only when a broker is configured)."""
+    status: dict[str, Any] = {
+        "runner": "celery" if settings.broker.url else "local",
+        "database": store.engine.url.render_as_string(hide_password=True),
+        "broker": None, "queues": None, "unacknowledged": None, "workers": None, "broker_error": None,
+    }
+    status.update(_store_status(store, settings))
+    if settings.broker.url:
+        from babelwire.pipeline.celery_app import app
+
+        try:
+            status.update(_broker_status(settings, timeout))
+            status["broker"] = app.connection_for_write().as_uri()  # password masked
+        except (redis.exceptions.RedisError, BrokerError, OSError) as exc:  # status renders with the broker down
+            log.warning("broker unreachable: %s", exc)
+            status["broker_error"] = f"{type(exc).__name__}: {exc}"
+    return status
