@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -30,12 +31,14 @@ eval_app = typer.Typer(help="Measure quality on evaluation data.", no_args_is_he
 bench_app = typer.Typer(help="Measure speed and memory.", no_args_is_help=True)
 config_app = typer.Typer(help="Show settings.", no_args_is_help=True)
 models_app = typer.Typer(help="Translation models for the ct2 engine.", no_args_is_help=True)
+story_app = typer.Typer(help="Stories: one event, every outlet.", no_args_is_help=True)
 app.add_typer(source_app, name="source")
 app.add_typer(article_app, name="article")
 app.add_typer(eval_app, name="eval")
 app.add_typer(bench_app, name="bench")
 app.add_typer(config_app, name="config")
 app.add_typer(models_app, name="models")
+app.add_typer(story_app, name="story")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -52,7 +55,7 @@ def settings() -> Settings:
     try:
         return load_settings(state.home)
     except ConfigError as exc:
-        err_console.print(f"[red]configuration error:[/red] {exc}")
+        err_console.print(f"[red]configuration error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
 
 
@@ -63,7 +66,7 @@ def open_store(cfg: Settings | None = None):  # -> Store
     try:
         return Store(cfg.database_url)
     except ConfigError as exc:
-        err_console.print(f"[red]configuration error:[/red] {exc}")
+        err_console.print(f"[red]configuration error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
 
 
@@ -72,7 +75,7 @@ def print_json(data: Any) -> None:
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err_console.print(f"[red]error:[/red] {message}")
+    err_console.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -320,6 +323,7 @@ def poll(
     table.add_row("translations", f"{t.translated} ({t.from_memory} of {t.sentences} sentences from memory)")
     if t.failed:
         table.add_row("translations failed", str(t.failed))
+    table.add_row("articles placed in stories", str(summary.grouped))
     console.print(table)
     for where, reason in summary.errors[:20]:
         console.print(f"  [red]✗[/red] {where}: {reason}")
@@ -695,9 +699,339 @@ def bench_translate(
         console.print(table)
 
 
+# ---------------------------------------------------------------- stories
+
+
+@story_app.command("list")
+def story_list(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help="Only stories with an article in this language.")] = None,
+    limit: Annotated[int, typer.Option("--limit")] = 30,
+) -> None:
+    """Stories, most recently active first, with their outlets."""
+    from babelwire.stories import list_stories
+
+    rows = list_stories(open_store(), limit=limit, language=lang)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title="stories")
+    for column in ("id", "articles", "outlets", "languages", "latest", "title"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        table.add_row(str(r["id"]), str(r["article_count"]), ", ".join(r["outlets"]), ", ".join(r["languages"]),
+                      _short_time(r["end_at"]), r["title"] or "")
+    console.print(table)
+
+
+@story_app.command("show")
+def story_show(
+    story_id: int,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    target: Annotated[str | None, typer.Option("--to", help="Show this translation (default: the grouped one).")]
+    = None,
+) -> None:
+    """One story: every outlet's article, its lead and the quotations it carries, with speakers."""
+    from babelwire.stories import get_story
+
+    data = get_story(open_store(), story_id, target=target)
+    if data is None:
+        raise fail(f"no story {story_id}")
+    if as_json:
+        print_json(data)
+        return
+    console.print(f"[bold]{data['title']}[/bold]")
+    console.print(f"{_short_time(data['start_at'])} – {_short_time(data['end_at'])} · "
+                  f"{data['article_count']} articles · {', '.join(data['outlets'])}")
+    for article in data["articles"]:
+        title = article["translated_title"] or article["title"]
+        label = f" (machine translation → {article['translation_target']})" if article["translation_target"] else ""
+        console.rule(f"{article['source']} · {article['language'] or '?'} · {_short_time(article['published'])}")
+        console.print(f"[bold]{title}[/bold]{label}  [dim]article {article['id']} · {article['url']}[/dim]")
+        if article["lead"]:
+            console.print(article["lead"])
+        for quote in article["quotes"]:
+            console.print(f"  [cyan]{quote['speaker'] or 'unattributed'}[/cyan]: “{quote['text']}”")
+
+
+@eval_app.command("stories")
+def eval_stories(
+    dataset: Annotated[Path, typer.Argument(help="Labelled dataset (folder of .json/.jsonl, or a file).")] = Path(
+        "tests/fixtures/stories/dev"),
+    method: Annotated[list[str] | None, typer.Option("--method", help="tfidf, embedding, combined (repeat).")]
+    = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """B-cubed precision, recall and F1 of story grouping against labelled groups."""
+    from babelwire.evaluate.stories import evaluate_stories
+
+    if not dataset.exists():
+        raise fail(f"{dataset} does not exist")
+    report = evaluate_stories(dataset, methods=method or ["tfidf"])
+    if as_json:
+        print_json(report.to_dict())
+        return
+    table = Table(title=f"story grouping on {dataset} (B-cubed)")
+    for column in ("representation", "join", "articles", "events", "stories", "precision", "recall", "F1",
+                   "ms/article"):
+        table.add_column(column, justify="right")
+    for row in report.to_dict()["scores"]:
+        table.add_row(row["method"], f"{row['join']:.2f}", str(row["articles"]), str(row["groups"]),
+                      str(row["stories"]), f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}",
+                      f"{row['ms_per_article']:.1f}")
+    console.print(table)
+
+
+@bench_app.command("stories")
+def bench_stories(
+    sizes: Annotated[str, typer.Option("--sizes", help="Comma-separated story counts.")] = "1000,10000,100000",
+    placements: Annotated[int, typer.Option("--placements", help="Articles placed per size.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Time to place one article with 1k, 10k and 100k stories in the store (synthetic)."""
+    from babelwire.bench.stories import run_stories_bench
+
+    try:
+        counts = tuple(int(x) for x in sizes.split(",") if x.strip())
+    except ValueError as exc:
+        raise fail(f"--sizes must be comma-separated integers, not {sizes!r}") from exc
+    rows = run_stories_bench(counts, placements=placements)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title="story placement (SQLite, tfidf)")
+    for column in rows[0] if rows else ():
+        table.add_column(column, justify="right")
+    for row in rows:
+        table.add_row(*(str(v) for v in row.values()))
+    console.print(table)
+
+
+# ---------------------------------------------------------------- reader and runners
+
+
+def _print_url(url: str) -> None:
+    console.print(f"reader at [bold]{url}[/bold] (Ctrl-C to stop)", soft_wrap=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option("--host", help="Address to listen on [default: [web] host].")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port [default: [web] port, 8080].")] = None,
+) -> None:
+    """Serve the reader (web site, Atom feeds, JSON API) until Ctrl-C."""
+    from babelwire.server import serve as run_server
+
+    cfg = settings()
+    try:
+        run_server(open_store(cfg), cfg, host=host, port=port, on_ready=_print_url)
+    except ConfigError as exc:  # the port is taken, or the address is not ours
+        raise fail(exc.reason) from exc
+
+
+@app.command()
+def run(
+    host: Annotated[str | None, typer.Option("--host", help="Address to listen on [default: [web] host].")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port [default: [web] port, 8080].")] = None,
+) -> None:
+    """Poll due sources on schedule and serve the reader, in one process, until Ctrl-C / SIGTERM."""
+    from babelwire.server import run as run_all
+
+    cfg = settings()
+    try:
+        run_all(open_store(cfg), cfg, host=host, port=port, on_ready=_print_url)
+    except ConfigError as exc:  # the port is taken, or the address is not ours
+        raise fail(exc.reason) from exc
+
+
+@app.command()
+def demo(
+    home: Annotated[Path | None, typer.Option("--home", help="Demo home folder [default: a babelwire-demo "
+                                                              "folder in your cache].")] = None,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8080,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Build the demo store, print a summary, exit.")]
+    = False,
+    engine: Annotated[str | None, typer.Option("--engine", help="Force an engine (ct2, apertium, ...).")] = None,
+    no_pull: Annotated[bool, typer.Option("--no-pull", help="Never download a model.")] = False,
+) -> None:
+    """Serve sample French news on loopback, poll, translate, group, and serve the reader."""
+    from babelwire.demo.run import run_demo
+
+    def ready(summary) -> None:  # DemoSummary
+        table = Table(title="babelwire demo", show_header=False)
+        table.add_row("home", str(summary.home))
+        table.add_row("engine", summary.engine.detail or summary.engine.name)
+        table.add_row("articles / revisions", f"{summary.articles} / {summary.revisions}")
+        table.add_row("translations", str(summary.translations))
+        table.add_row("stories", str(summary.stories))
+        console.print(table)
+        for where, reason in summary.errors[:10]:
+            console.print(f"  [red]✗[/red] {where}: {reason}")
+        if summary.reader_url:
+            if summary.updated_article_id:
+                console.print(f"an article updated after its first poll, with its revision history: "
+                              f"{summary.reader_url}/articles/{summary.updated_article_id}", soft_wrap=True)
+            _print_url(summary.reader_url)
+
+    try:
+        run_demo(home=home, host=host, port=port, serve=not no_serve, engine=engine, pull=not no_pull,
+                 on_step=lambda line: err_console.print(f"[dim]·[/dim] {line}"), on_ready=ready)
+    except ConfigError as exc:
+        raise fail(f"{exc.reason} (try --port)") from exc
+
+
+@app.command()
+def render() -> None:
+    """Pre-render every article and story page whose stored copy is missing or stale
+    (`serve`/`run` keep the newest [web] prerender ones rendered by themselves)."""
+    from babelwire.web.prerender import prerender, recent_paths
+
+    cfg = settings()
+    store = open_store(cfg)
+    from babelwire.store.reading import ReadStore
+
+    paths = recent_paths(ReadStore(store), articles=None, stories=None)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console) as progress:
+        task = progress.add_task("pages", total=len(paths))
+        count = prerender(store, cfg, paths=paths, on_page=lambda: progress.advance(task))
+    console.print(f"{count} pages rendered, {len(paths) - count} already current")
+
+
+@bench_app.command("web")
+def bench_web(
+    articles: Annotated[int, typer.Option("--articles")] = 10_000,
+    clients: Annotated[int, typer.Option("--clients", help="Concurrent clients.")] = 50,
+    requests: Annotated[int, typer.Option("--requests", help="Requests per endpoint.")] = 500,
+    workers: Annotated[int, typer.Option("--workers", help="uvicorn worker processes.")] = 1,
+    think: Annotated[float, typer.Option("--think", help="Seconds each client waits between requests.")] = 0.0,
+    http: Annotated[str, typer.Option("--http", help="uvicorn HTTP implementation: auto, h11, httptools.")]
+    = "auto",
+    no_prerender: Annotated[bool, typer.Option("--no-prerender", help="Measure pages rendered on first view.")]
+    = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """p50/p95/p99 latency of home, article, story, search and feed, SQLite store, loopback."""
+    from babelwire.bench.web import run_web_bench
+
+    result = run_web_bench(articles=articles, clients=clients, requests=requests, workers=workers, think=think,
+                           http=http, prerendered=not no_prerender)
+    if as_json:
+        print_json(result)
+        return
+    table = Table(title=f"reader latency: {result['articles']} articles, {clients} clients, think {think}s, "
+                        f"{workers} worker(s), {result['prerendered_pages']} pages pre-rendered in "
+                        f"{result['prerender_seconds']}s")
+    for column in result["rows"][0] if result["rows"] else ():
+        table.add_column(column, justify="right")
+    for row in result["rows"]:
+        table.add_row(*(str(v) for v in row.values()))
+    console.print(table)
+    console.print("targets (p95 < 50 ms for home, article, story): "
+                  + ("[green]met[/green]" if result["targets_met"] else "[red]missed[/red]"))
+
+
+# ---------------------------------------------------------------- scale-out
+
+
+@app.command()
+def worker(
+    queues: Annotated[str, typer.Option("--queues", help="Comma-separated: fetch, extract, translate, group.")]
+    = "fetch,extract",
+    concurrency: Annotated[int | None, typer.Option("--concurrency", help="Threads (fetch) or 1 (translate).")]
+    = None,
+    pool: Annotated[str, typer.Option("--pool", help="threads, prefork or solo.")] = "threads",
+) -> None:
+    """Run a Celery worker for these stage queues (needs BABELWIRE_BROKER_URL)."""
+    from babelwire.pipeline.celery_app import run_worker
+
+    cfg = settings()
+    try:
+        run_worker(cfg, [q.strip() for q in queues.split(",") if q.strip()], concurrency, pool=pool)
+    except ConfigError as exc:
+        raise fail(exc.reason) from exc
+
+
+@app.command()
+def scheduler() -> None:
+    """Send due sources and pending work to the Celery workers every [poll] tick (needs a broker)."""
+    from babelwire.pipeline.celery_app import run_scheduler
+
+    cfg = settings()
+    logging.getLogger("babelwire").setLevel(logging.INFO)
+    try:
+        run_scheduler(cfg)
+    except ConfigError as exc:
+        raise fail(exc.reason) from exc
+    except KeyboardInterrupt:
+        pass
+
+
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Queue depths, workers and recent errors."""
+    from babelwire.pipeline.status import collect_status
+
+    cfg = settings()
+    data = collect_status(open_store(cfg), cfg)
+    if as_json:
+        print_json(data)
+        return
+    table = Table(title=f"babelwire status ({data['runner']} runner)", show_header=False)
+    table.add_row("database", data["database"])
+    table.add_row("articles waiting to be fetched", str(data["fetch_queue"]["pending"]))
+    table.add_row("articles given up", str(data["fetch_queue"]["given_up"]))
+    table.add_row("translations pending", str(data["translations_pending"]))
+    if data["runner"] == "celery":
+        table.add_row("broker", data["broker"] or "")
+        if data["broker_error"]:
+            table.add_row("broker error", f"[red]{data['broker_error']}[/red]")
+        else:
+            for name, depth in data["queues"].items():
+                table.add_row(f"queue {name}", str(depth))
+            table.add_row("delivered, not yet acknowledged", str(data["unacknowledged"]))
+            for w in data["workers"]:
+                table.add_row(f"worker {w['name']}", f"{w['active']} active " + " ".join(w["tasks"][:3]))
+            if not data["workers"]:
+                table.add_row("workers", "[yellow]none answering[/yellow]")
+    console.print(table)
+    for error in data["errors"]:
+        console.print(f"  [red]✗[/red] {_short_time(error['at'])} {error['stage']} {error['url'] or ''}: "
+                      f"{error['reason']}")
+
+
+@bench_app.command("scale")
+def bench_scale(
+    dataset: Annotated[Path, typer.Option("--dataset", help="extraction-dev folder to serve.")] = Path(
+        "../shared/data/extraction-dev"),
+    pages: Annotated[int, typer.Option("--pages")] = 200,
+    workers: Annotated[str, typer.Option("--workers", help="Worker process counts to compare.")] = "1,2",
+    concurrency: Annotated[int, typer.Option("--concurrency", help="Threads per worker process.")] = 4,
+    no_translate: Annotated[bool, typer.Option("--no-translate", help="Fetch + extract + store only.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Pages/minute through Celery workers (PostgreSQL + Redis on this machine) with 1 and 2 processes."""
+    from babelwire.bench.scale import run_scale_bench
+
+    if not dataset.exists():
+        raise fail(f"{dataset} does not exist")
+    rows = run_scale_bench(dataset, pages=pages, workers=tuple(int(w) for w in workers.split(",")),
+                           concurrency=concurrency, translate=not no_translate)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title="scale-out: Celery workers, PostgreSQL + Redis, pages from loopback")
+    for column in rows[0] if rows else ():
+        table.add_column(column, justify="right")
+    for row in rows:
+        table.add_row(*(str(v) for v in row.values()))
+    console.print(table)
+
+
 def main() -> None:
     try:
         app()
     except BabelwireError as exc:  # a documented error that no command caught: show it plainly
-        err_console.print(f"[red]error:[/red] {exc}")
+        err_console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise SystemExit(1) from exc

@@ -123,6 +123,10 @@ class WebSettings:
     port: int = field(default=8080, metadata=_doc("Port `serve`/`run` listen on."))
     page_size: int = field(default=30, metadata=_doc("Items per page on lists, feeds and the API."))
     base_url: str = field(default="", metadata=_doc("Public URL of the reader (for feeds); empty: from requests."))
+    prerender: int = field(
+        default=2000, metadata=_doc("Newest articles (and a quarter as many stories) whose pages the server keeps "
+                                    "pre-rendered; 0: render on first view only.")
+    )
 
 
 @dataclass
@@ -133,11 +137,18 @@ class AdminSettings:
 @dataclass
 class StorySettings:
     window: str = field(default="72h", metadata=_doc("Articles join stories whose latest article is this recent."))
+    representation: str = field(
+        default="tfidf", metadata=_doc("tfidf, embedding or combined (see README, Stories); tfidf measured best.")
+    )
+    enabled: bool = field(default=True, metadata=_doc("Group translated articles into stories while polling."))
 
 
 @dataclass
 class BrokerSettings:
     url: str = field(default="", metadata=_doc("Celery broker URL (redis://...); empty: the local runner."))
+    visibility_timeout: str = field(
+        default="1h", metadata=_doc("Redis redelivers a task whose worker died after this long (longer than any task).")
+    )
 
 
 @dataclass

@@ -113,6 +113,13 @@ FAMILIES: tuple[_Family, ...] = (
             r"^\W*(anzeige|werbung|publicité|pub|advertisement|advertising|sponsored|sponsorisé|publicidad"
             r"|pubblicità|annonce|ad)\W*$",
             40),
+    # Audio/video player labels left in the text ("Écouter - 02:41", "Listen to this article 4:12").
+    _family("media player label",
+            r"^" + _BULLETS + r"(écouter|écoutez|listen|play|lire|regarder|watch|anhören|abspielen|escuchar"
+            r"|reproducir|ascolta|guarda)( (à |to )?(l'article|this article|the article|cet article|la vidéo"
+            r"|the video|this story|l'audio|audio|video|vidéo|podcast|artikel|el artículo|l'articolo))?"
+            r"\W*(\d{1,2}:\d{2}(:\d{2})?|\d+ ?(min|minutes?|sec))?\W*$",
+            60),
     # Share bars: nothing but share verbs and network names ("Partager Facebook Twitter E-mail").
     _family("share bar",
             r"\b(share (this|on|via)( article| story| page| post)?|share|shares|sharing|tweet|tweeter"

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -123,17 +123,25 @@ def list_source(store: Store, fetcher: Fetcher, source_id: int, settings: Settin
                     record_error(session, "listing", exc.reason, source_id=source_id, url=exc.url or source.url)
             return ListingOutcome(source_id, ok=False, error=exc.reason)
     entries = _dedupe(entries)[: settings.poll.max_entries]
-    with store.transaction() as session:
-        row = session.get(Source, source_id)
-        if row is None:
-            return ListingOutcome(source_id, ok=False, error="source was removed")
-        row.last_polled_at = now
-        row.last_success_at = now
-        row.next_poll_at = next_poll
-        row.consecutive_failures = 0
-        if result is not None and not result.not_modified:
-            row.etag, row.last_modified = result.etag, result.last_modified
-        queued = _queue_entries(session, row, entries, refresh_pages=source.kind == "page")
+    for attempt in range(3):
+        try:
+            with store.transaction() as session:
+                row = session.get(Source, source_id)
+                if row is None:
+                    return ListingOutcome(source_id, ok=False, error="source was removed")
+                row.last_polled_at = now
+                row.last_success_at = now
+                row.next_poll_at = next_poll
+                row.consecutive_failures = 0
+                if result is not None and not result.not_modified:
+                    row.etag, row.last_modified = result.etag, result.last_modified
+                queued = _queue_entries(session, row, entries, refresh_pages=source.kind == "page")
+            break
+        except IntegrityError:
+            # Another worker (PostgreSQL: no global write lock) queued one of these URLs between
+            # our read and our write: retry, and the lookup skips what it queued.
+            if attempt == 2:
+                raise
     return ListingOutcome(source_id, ok=True, not_modified=bool(result and result.not_modified), queued=queued)
 
 
@@ -167,6 +175,17 @@ def _queue_entries(session: Session, source: Source, entries: list[Entry], *, re
 
 def queue_refreshes(store: Store, source_ids: list[int], settings: Settings) -> int:
     """Queue again the articles of these sources first seen within the refresh window."""
+    for attempt in range(3):
+        try:
+            return _queue_refreshes(store, source_ids, settings)
+        except IntegrityError:
+            # A concurrent listing queued one of these URLs first (see list_source): retry.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _queue_refreshes(store: Store, source_ids: list[int], settings: Settings) -> int:
     since = utcnow() - timedelta(seconds=parse_duration(settings.poll.refresh_window))
     with store.transaction() as session:
         rows = session.execute(
@@ -269,9 +288,9 @@ def _store_not_modified(store: Store, snap: _ItemSnapshot) -> IngestOutcome:
 
 
 def _delete_item(session: Session, item_id: int) -> None:
-    item = session.get(QueueItem, item_id)
-    if item is not None:
-        session.delete(item)
+    # A plain DELETE, not session.delete(): when a redelivered task already removed the row
+    # (PostgreSQL, two workers on one item), the ORM would raise StaleDataError on 0 rows.
+    session.execute(delete(QueueItem).where(QueueItem.id == item_id))
 
 
 def _store_failure(store: Store, snap: _ItemSnapshot, exc: BabelwireError, settings: Settings) -> IngestOutcome:
@@ -284,10 +303,12 @@ def _store_failure(store: Store, snap: _ItemSnapshot, exc: BabelwireError, setti
             article.consecutive_failures += 1
         record_error(session, "article", exc.reason, source_id=snap.source_id,
                      article_id=snap.article_id, url=snap.url)
-        item = session.get(QueueItem, snap.id)
+        # FOR UPDATE (PostgreSQL): wait for a concurrent worker on the same item, then see
+        # whether it removed the row, instead of updating a deleted row (StaleDataError).
+        item = session.get(QueueItem, snap.id, with_for_update=True)
         if item is not None:
             if snap.article_id:
-                session.delete(item)  # a refresh: queued again on the next poll while recent
+                _delete_item(session, snap.id)  # a refresh: queued again on the next poll while recent
             else:
                 item.attempts += 1
                 item.last_error = exc.reason

@@ -21,6 +21,7 @@ from babelwire.pipeline.ingest import (
 )
 from babelwire.pipeline.translation import TranslateSummary, pending_jobs, translate_pending
 from babelwire.store import Store
+from babelwire.stories.grouping import articles_of_revisions, regroup_pending
 from babelwire.translate.engines import EngineCache
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class PollSummary:
     new_revisions: list[int] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (url or source, reason)
     translation: TranslateSummary = field(default_factory=TranslateSummary)
+    grouped: int = 0
 
     def count(self, outcome: IngestOutcome) -> None:
         if outcome.status == "gone":
@@ -128,6 +130,9 @@ def poll(
             summary.translation = translate_pending(
                 store, settings, engines or EngineCache(settings), on_progress=lambda: reporter.advance("translate"))
             summary.errors.extend(summary.translation.errors)
+        if settings.stories.enabled:
+            summary.grouped = regroup_pending(store, settings,
+                                              updated=articles_of_revisions(store, summary.new_revisions))
     finally:
         if own_fetcher:
             fetcher.close()

@@ -12,6 +12,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +22,7 @@ from babelwire.document import Document
 from babelwire.errors import BabelwireError
 from babelwire.pipeline.ingest import record_error
 from babelwire.store import Store
-from babelwire.store.models import Article, Revision, Source, Translation
+from babelwire.store.models import Article, ErrorRecord, Revision, Source, Translation, utcnow
 from babelwire.translate.document import translate_documents
 from babelwire.translate.engines import EngineCache
 from babelwire.translate.memory import StoreMemory
@@ -118,7 +119,13 @@ def translate_pending(
             summary.failed += len(jobs)
             summary.errors.append((f"{engine_name} {source_lang}→{target}", exc.reason))
             with store.transaction() as session:
-                for job in jobs[:20]:  # one record per article, but not thousands for one missing model
+                # One record per article, not thousands for one missing model, and not again while
+                # the same failure was recorded within the hour (workers retry pending work often).
+                since = utcnow() - timedelta(hours=1)
+                recent = set(session.scalars(select(ErrorRecord.article_id).where(
+                    ErrorRecord.stage == "translate", ErrorRecord.reason == exc.reason, ErrorRecord.at >= since,
+                    ErrorRecord.article_id.in_([j.article_id for j in jobs]))))
+                for job in [j for j in jobs if j.article_id not in recent][:20]:
                     record_error(session, "translate", exc.reason, source_id=job.source_id,
                                  article_id=job.article_id)
             continue

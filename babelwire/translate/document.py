@@ -14,7 +14,10 @@ marks of quotations that open or close around sentences or clauses:
    faire cela », a-t-il dit.`` → ``“We will not …”, he said.``).
 2. A short quotation of at most ``INLINE_QUOTE_WORDS`` words inside a sentence (``la politique
    d'« endiguement » de l'OTAN``) is left in its sentence for the engine: cutting around a single
-   word would leave fragments no engine can translate.
+   word would leave fragments no engine can translate. The quotation is also translated alone,
+   and when the words between the marks of the engine's output are not that translation
+   (Apertium reorders "« grandes divergences »" into "big discrepancies « »" and "un « mur » de
+   sanctions" into "a « wall of » sanctions"), the text is cut at its marks as in 1.
 3. Across blocks: a quotation left open at the end of a paragraph is closed there and, when the
    next paragraph carries on the quotation (it starts with French » or closes a quotation it
    never opened), reopened at its start, so every translated block is balanced on its own.
@@ -34,6 +37,7 @@ length in batches of ``batch_size``; each batch is stored back as soon as it is 
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -166,16 +170,16 @@ def _piece(text: str) -> _Part | None:
     return ("unit", text) if any(ch.isalnum() for ch in text) else ("lit", text)
 
 
-def _plan(text: str, source: str) -> _TextPlan:
+def _plan(text: str, source: str, *, inline: bool = True) -> _TextPlan:
     scan = scan_quotes(text)
     segments = split_sentences(text, source)
     sentences: list[_Sentence] = []
     for segment in segments:
-        inline = _inline_marks(scan.marks, text, segment.start, segment.end)
+        inline_marks = _inline_marks(scan.marks, text, segment.start, segment.end) if inline else set()
         parts: _Sentence = []
         cursor = segment.start
         for mark in scan.marks:
-            if not segment.start <= mark.index < segment.end or mark.index in inline:
+            if not segment.start <= mark.index < segment.end or mark.index in inline_marks:
                 continue
             if (piece := _piece(text[cursor:mark.index])) is not None:
                 parts.append(piece)
@@ -204,6 +208,35 @@ def _render(plan: _TextPlan, translations: Mapping[str, str], target: str) -> st
 
 def _units(plan: _TextPlan) -> list[str]:
     return [text for parts in plan.sentences for kind, text in parts if kind == "unit"]
+
+
+_MARKS = "«»“”„\"‹›"
+_QUOTED = re.compile(r"[«“„\"‹]\s*([^«»“”„\"‹›]*?)\s*[»”\"›]")
+
+
+def _inner_quotes(text: str) -> list[str]:
+    """The texts of the quotations in ``text`` («…», “…”, "…"), in order."""
+    return [m.group(1) for m in _QUOTED.finditer(text)]
+
+
+def _same_words(a: str, b: str) -> bool:
+    return memory_key(a).strip(" .,;:!?").casefold() == memory_key(b).strip(" .,;:!?").casefold()
+
+
+def _inline_failed(plan: _TextPlan, translations: Mapping[str, str]) -> bool:
+    """Whether the engine moved a short inline quotation: the words between the marks of its
+    output must be the quotation translated alone (Apertium turns « grandes divergences » into
+    "big discrepancies « »" and « mur » de sanctions into "« wall of » sanctions")."""
+    for text in _units(plan):
+        inner = _inner_quotes(text)
+        if not inner:
+            continue
+        out = _inner_quotes(translations[memory_key(text)])
+        if len(out) != len(inner) or not all(
+            _same_words(o, translations[memory_key(i)]) for o, i in zip(out, inner, strict=True)
+        ):
+            return True
+    return False
 
 
 # -- translation ------------------------------------------------------------------------------------
@@ -253,7 +286,28 @@ def translate_documents(
         for plan in [*blocks, *([title] if title else [])]:
             for text in _units(plan):
                 wanted.setdefault(memory_key(text), text)
+                for inner in _inner_quotes(text):  # to check the engine kept each one in place
+                    wanted.setdefault(memory_key(inner), inner)
     translations, remembered = _translate_keys(wanted, engine, source, target, memory, batch_size)
+
+    # Second pass: where the engine displaced or emptied a short inline quotation, cut that text at
+    # its marks like a long quotation (fragments translate less fluently, but the quotation holds).
+    def replan(plan: _TextPlan | None) -> _TextPlan | None:
+        if plan is None or not _inline_failed(plan, translations):
+            return plan
+        return _plan(plan.text, source, inline=False)
+
+    plans = [([replan(p) for p in blocks], replan(title)) for blocks, title in plans]
+    retry: dict[str, str] = {}
+    for blocks, title in plans:
+        for plan in [*blocks, *([title] if title else [])]:
+            for text in _units(plan):
+                if memory_key(text) not in translations:
+                    retry.setdefault(memory_key(text), text)
+    if retry:
+        more, more_remembered = _translate_keys(retry, engine, source, target, memory, batch_size)
+        translations.update(more)
+        remembered |= more_remembered
 
     results = []
     for doc, (blocks, title) in zip(docs, plans, strict=True):

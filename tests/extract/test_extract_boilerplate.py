@@ -55,6 +55,9 @@ from babelwire.extract.boilerplate import boilerplate_family, remove_boilerplate
         ("Anzeige", "advertisement label"),
         ("Suivez-nous sur Twitter", "follow or comment prompt"),
         ("Leave a comment", "follow or comment prompt"),
+        ("Écouter - 02:41", "media player label"),
+        ("Listen to this article 4:12", "media player label"),
+        ("Regarder la vidéo 1:02:03", "media player label"),
     ],
 )
 def test_boilerplate_is_recognised(text: str, family: str) -> None:
@@ -74,6 +77,9 @@ def test_boilerplate_is_recognised(text: str, family: str) -> None:
         "Related to the strike, the union said it would hold a vote on Friday on the new offer.",
         "(With AFP)",
         "Details to follow …",
+        "Écouter les Russes est nécessaire, a-t-il dit.",
+        "Lire le rapport complet du Sénat publié mardi",
+        "Play resumed after a 20-minute delay.",
     ],
 )
 def test_real_content_is_kept(text: str) -> None:

@@ -18,8 +18,10 @@ from tests.newsfixtures import PARAGRAPHS, NewsSite, article_html
 
 
 @pytest.fixture
-def env(home: Path, server: LoopbackServer):
+def env(home: Path, server: LoopbackServer, database_url: str):
+    """Settings, a store on SQLite or PostgreSQL (the test runs on both), and a news site."""
     settings = load_settings(home)
+    assert settings.database_url == database_url
     store = Store(settings.database_url)
     yield settings, store, NewsSite(server)
     store.close()

@@ -25,9 +25,11 @@ needs_apertium = pytest.mark.skipif(
 
 
 @pytest.fixture
-def env(home: Path, server: LoopbackServer, monkeypatch: pytest.MonkeyPatch):
+def env(home: Path, server: LoopbackServer, monkeypatch: pytest.MonkeyPatch, database_url: str):
+    """Settings, a store on SQLite or PostgreSQL (the test runs on both), and a news site."""
     monkeypatch.setenv("BABELWIRE_TRANSLATE_ENGINE", "apertium")
     settings = load_settings(home)
+    assert settings.database_url == database_url
     store = Store(settings.database_url)
     yield settings, store, NewsSite(server)
     store.close()

@@ -329,3 +329,32 @@ def test_apertium_flags_a_broken_translation() -> None:
             return [re.sub(r"\d+", "", s) for s in engine.translate(sentences, source, target)]
 
     assert translate_document(doc, DropsNumbers(), "fr", "en").flags == [["numbers"]]
+
+
+def test_a_short_quotation_the_engine_displaces_is_cut_at_its_marks() -> None:
+    # Apertium reorders "grandes divergences" and leaves its marks behind, empty: babelwire sees it
+    # and translates the quotation on its own, so the marks stay around the right words.
+    engine = CountingEngine(_apertium())
+    doc = Document(title="", blocks=[Block("paragraph", "Moscou a constaté de « grandes divergences » avec l'OTAN "
+                                                        "sur des questions fondamentales.")])
+    text = translate_document(doc, engine, "fr", "en").document.blocks[0].text
+    assert re.search(r"“(big|great|large) (discrepancies|divergences)”", text), text
+    assert not re.search(r"[“”]\W*[“”]", text), text
+    assert "grandes divergences" in engine.sent  # the second pass sent the quotation alone
+
+
+def test_a_short_quotation_the_engine_keeps_stays_in_its_sentence() -> None:
+    engine = CountingEngine(_apertium())
+    sentence = "Il a dénoncé la politique d'« endiguement » de l'OTAN."
+    doc = Document(title="", blocks=[Block("paragraph", sentence)])
+    text = translate_document(doc, engine, "fr", "en").document.blocks[0].text
+    assert "politics of “endiguement”" in text, text
+    assert sorted(engine.sent) == sorted([sentence, "endiguement"])  # the sentence whole, plus the check
+
+
+def test_a_word_pulled_into_a_short_quotation_is_caught() -> None:
+    # "un « mur » de sanctions" comes back from Apertium as "a « wall of » sanctions".
+    engine = CountingEngine(_apertium())
+    doc = Document(title="", blocks=[Block("paragraph", "Il a dénoncé un « mur » de sanctions.")])
+    text = translate_document(doc, engine, "fr", "en").document.blocks[0].text
+    assert "“wall”" in text and "sanctions" in text, text
