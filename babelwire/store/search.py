@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from markupsafe import Markup, escape
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from babelwire.store.database import Store
@@ -84,24 +84,31 @@ def _search_sqlite(store: Store, q: str, limit: int, offset: int) -> list[dict[s
     if not match:
         return []
     # Several rows (original, translations) can match one article: read enough rows to fill the
-    # page after keeping the best per article.
+    # page after keeping the best per article. Ranking reads every match, so the snippets (the
+    # costly part) are made in a second query, for the page's rows only.
     wanted = offset + limit
-    sql = text(
-        "SELECT s.rowid AS rid, s.lang, s.title, bm25(search_index, 4.0, 1.0) AS score, "
-        "snippet(search_index, 1, :start, :stop, '…', 24) AS snip "
-        "FROM search_index s JOIN articles a ON a.id = s.rowid / :slots "
+    ranked = text(
+        "SELECT rowid AS rid, lang, title, bm25(search_index, 4.0, 1.0) AS score FROM search_index "
         "WHERE search_index MATCH :match ORDER BY score LIMIT :n"
     )
-    params = {"start": _START, "stop": _STOP, "slots": SLOTS, "match": match, "n": wanted * 4 + 8}
     with store.session() as session:
-        rows = session.execute(sql, params).all()
-    hits: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        article_id = row.rid // SLOTS
-        if article_id not in hits:
-            hits[article_id] = {"article_id": article_id, "lang": row.lang, "title": row.title,
-                                "snippet": marked_html(row.snip), "score": -float(row.score)}
-    return list(hits.values())[offset:wanted]
+        rows = session.execute(ranked, {"match": match, "n": wanted * 4 + 8}).all()
+        best: dict[int, Any] = {}
+        for row in rows:
+            best.setdefault(row.rid // SLOTS, row)
+        page = list(best.values())[offset:wanted]
+        if not page:
+            return []
+        snippets = text(
+            "SELECT s.rowid AS rid, snippet(search_index, 1, :start, :stop, '…', 24) AS snip "
+            "FROM search_index s JOIN articles a ON a.id = s.rowid / :slots "
+            "WHERE search_index MATCH :match AND s.rowid IN :rids"
+        ).bindparams(bindparam("rids", expanding=True))
+        snips = dict(session.execute(snippets, {"start": _START, "stop": _STOP, "slots": SLOTS, "match": match,
+                                               "rids": [row.rid for row in page]}).all())
+    return [{"article_id": row.rid // SLOTS, "lang": row.lang, "title": row.title,
+             "snippet": marked_html(snips[row.rid]), "score": -float(row.score)}
+            for row in page if row.rid in snips]  # an article deleted meanwhile has no snippet row
 
 
 def _search_postgresql(store: Store, q: str, limit: int, offset: int) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ the stamp does not see (a renamed source) show up soon.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import threading
@@ -41,6 +42,8 @@ class ChangeClock:
         self._refreshing = False
         self._version = ""
         self._last_modified = datetime.now(UTC).replace(microsecond=0)
+        self._header_for: datetime | None = None
+        self._header = b""
 
     def refresh(self) -> None:
         """Read the stamp from the store now."""
@@ -85,6 +88,14 @@ class ChangeClock:
     @property
     def last_modified(self) -> datetime:
         return self._last_modified
+
+    @property
+    def last_modified_header(self) -> bytes:
+        """``last_modified`` as an HTTP date, formatted once per change."""
+        if self._header_for != self._last_modified:
+            self._header = format_datetime(self._last_modified, usegmt=True).encode()
+            self._header_for = self._last_modified
+        return self._header
 
 
 @dataclass
@@ -136,6 +147,9 @@ class ConditionalCacheMiddleware:
         self._entries: OrderedDict[tuple[str, bytes], _Entry] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        # Renders under way, so concurrent requests for one uncached answer wait for a single render
+        # instead of all rendering it (a new article linked from a busy feed; a cold search).
+        self._inflight: dict[tuple[tuple[str, bytes], str], asyncio.Future[_Entry | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith(self.skip):
@@ -152,7 +166,7 @@ class ConditionalCacheMiddleware:
         key = (scope["path"], scope.get("query_string", b""))
         entry = self._get(key, version)
         if entry is None:
-            entry = await self._render(scope, receive, version)
+            entry = await self._render_once(key, scope, receive, version)
             if entry.status != 200:
                 await self._send(send, scope, entry, conditional=False)
                 return
@@ -160,28 +174,29 @@ class ConditionalCacheMiddleware:
         await self._send(send, scope, entry, conditional=True)
 
     async def _entity_page(self, scope: Scope, receive: Receive, send: Send, pages: PageStore) -> bool:
-        """Answer an article or story page from its pre-rendered copy when that copy's version is
-        the current one, else render, answer and store it; False when there is no such entity."""
+        """Answer an article or story page from memory or its pre-rendered copy when that copy's
+        version is the current one (one indexed query), else render, answer and store it; False
+        when there is no such entity."""
         path = scope["path"]
-        current, stored = await self._db(pages.current, path)
+        if not page_key(path):
+            return False
+        current, page = await self._db(pages.lookup, path)
         if current is None:
             return False
         await self.clock.refresh_if_stale()  # for Last-Modified
         key = (path, b"")
         entry = self._get(key, current)
-        if entry is None and stored == current:
-            page = await self._db(pages.load, path, current)
-            if page is not None:
-                entry = _Entry(current, time.monotonic(), page.status, page.headers, page.body, page.etag)
-                self._put(key, entry)
+        if entry is None and page is not None:
+            entry = _Entry(current, time.monotonic(), page.status, page.headers, page.body, page.etag)
+            self._put(key, entry)
         if entry is None:
-            entry = await self._render(scope, receive, current)
+            entry = await self._render_once(key, scope, receive, current)
             if entry.status != 200:
                 await self._send(send, scope, entry, conditional=False)
                 return True
             self._put(key, entry)
-            page = StoredPage(current, entry.status, entry.headers, entry.body, entry.etag)
-            await anyio.to_thread.run_sync(pages.save, path, page)
+            stored = StoredPage(current, entry.status, entry.headers, entry.body, entry.etag)
+            await anyio.to_thread.run_sync(pages.save, path, stored)
         await self._send(send, scope, entry, conditional=True)
         return True
 
@@ -223,6 +238,27 @@ class ConditionalCacheMiddleware:
             self._entries.clear()
             self._bytes = 0
 
+    async def _render_once(self, key: tuple[str, bytes], scope: Scope, receive: Receive, version: str) -> _Entry:
+        """``_render``, shared with every request for the same answer that arrives meanwhile."""
+        flight_key = (key, version)
+        flight = self._inflight.get(flight_key)
+        if flight is not None:
+            entry = await asyncio.shield(flight)
+            if entry is not None:
+                return entry
+            return await self._render(scope, receive, version)  # the shared render failed: try ourselves
+        future: asyncio.Future[_Entry | None] = asyncio.get_running_loop().create_future()
+        self._inflight[flight_key] = future
+        try:
+            entry = await self._render(scope, receive, version)
+        except BaseException:
+            future.set_result(None)
+            raise
+        finally:
+            self._inflight.pop(flight_key, None)
+        future.set_result(entry)
+        return entry
+
     async def _render(self, scope: Scope, receive: Receive, version: str) -> _Entry:
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
@@ -246,8 +282,7 @@ class ConditionalCacheMiddleware:
         status = entry.status
         if conditional:
             last_modified = self.clock.last_modified
-            validators = [(b"etag", entry.etag),
-                          (b"last-modified", format_datetime(last_modified, usegmt=True).encode()),
+            validators = [(b"etag", entry.etag), (b"last-modified", self.clock.last_modified_header),
                           (b"cache-control", CACHE_CONTROL)]
             headers = [h for h in headers if h[0].lower() != b"cache-control"] + validators
             if _not_modified(scope, entry.etag.decode(), last_modified):

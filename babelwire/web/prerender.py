@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import logging
 import re
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, text
+from sqlalchemy import delete, insert, text
 
 from babelwire import __version__
 from babelwire.store.database import Store
@@ -50,18 +52,21 @@ def _code_stamp() -> str:
 
 CODE_STAMP = _code_stamp()
 
-_ARTICLE_VERSION = text("""
+# The rows a page is rendered from, the stored copy's version and (with_body) the stored answer, in
+# one indexed query; written in the driver's own SQL (sqlite3 ``:name``, psycopg ``%(name)s``) and
+# run on the raw connection, since SQLAlchemy's statement handling costs more than the query itself.
+_ARTICLE_VERSION = """
 SELECT a.url, a.title, a.language, a.published, a.modified, a.source_id, s.name, s.language, a.story_id,
        (SELECT max(r.id) FROM revisions r WHERE r.article_id = a.id),
        (SELECT count(r.id) FROM revisions r WHERE r.article_id = a.id),
        (SELECT max(t.id) FROM translations t JOIN revisions r ON r.id = t.revision_id WHERE r.article_id = a.id),
        (SELECT count(t.id) FROM translations t JOIN revisions r ON r.id = t.revision_id WHERE r.article_id = a.id),
-       (SELECT p.version FROM rendered_pages p WHERE p.key = :key)
-FROM articles a JOIN sources s ON s.id = a.source_id
+       p.version{body}
+FROM articles a JOIN sources s ON s.id = a.source_id LEFT JOIN rendered_pages p ON p.key = :key
 WHERE a.id = :id
-""")
+"""
 
-_STORY_VERSION = text("""
+_STORY_VERSION = """
 SELECT st.title, st.start_at, st.end_at, st.article_count, st.updated_at,
        (SELECT count(a.id) FROM articles a WHERE a.story_id = st.id),
        (SELECT sum(a.id) FROM articles a WHERE a.story_id = st.id),
@@ -69,12 +74,16 @@ SELECT st.title, st.start_at, st.end_at, st.article_count, st.updated_at,
        (SELECT max(t.id) FROM translations t JOIN revisions r ON r.id = t.revision_id
           JOIN articles a ON a.id = r.article_id WHERE a.story_id = st.id),
        (SELECT sum(length(s.name)) FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.story_id = st.id),
-       (SELECT p.version FROM rendered_pages p WHERE p.key = :key)
-FROM stories st
+       p.version{body}
+FROM stories st LEFT JOIN rendered_pages p ON p.key = :key
 WHERE st.id = :id
-""")
+"""
+_BODY_COLUMNS = ", p.etag, p.headers, p.body"
 
-_BODY = select(RenderedPage.etag, RenderedPage.headers, RenderedPage.body).where(RenderedPage.key == bindparam("key"))
+
+def _driver_sql(template: str, *, body: bool, sqlite: bool) -> str:
+    sql = template.format(body=_BODY_COLUMNS if body else "")
+    return sql if sqlite else sql.replace(":key", "%(key)s").replace(":id", "%(id)s")
 
 
 @dataclass(slots=True)
@@ -98,30 +107,70 @@ class PageStore:
     def __init__(self, reader: Store, writer: Store) -> None:
         self.reader = reader
         self.writer = writer
+        self._local = threading.local()
+        sqlite = reader.is_sqlite
+        self._sql = {(kind, body): _driver_sql(template, body=body, sqlite=sqlite)
+                     for kind, template in (("articles", _ARTICLE_VERSION), ("stories", _STORY_VERSION))
+                     for body in (False, True)}
+
+    def _row(self, path: str, *, body: bool) -> tuple[Any, ...] | None:
+        found = page_key(path)
+        if found is None:
+            return None
+        kind, entity_id = found
+        params = {"id": entity_id, "key": path}
+        if self.reader.is_sqlite:
+            # One plain connection per thread, kept (and closed with its thread): in autocommit mode
+            # each SELECT is its own snapshot, and the pool's checkout/checkin cost more than the query.
+            connection = getattr(self._local, "connection", None)
+            if connection is None:
+                connection = sqlite3.connect(self.reader.engine.url.database, timeout=60, isolation_level=None)
+                connection.execute("PRAGMA query_only=ON")
+                self._local.connection = connection
+            cursor = connection.cursor()
+            try:
+                cursor.execute(self._sql[kind, body], params)
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+            return tuple(row) if row is not None else None
+        connection = self.reader.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(self._sql[kind, body], params)
+            row = cursor.fetchone()
+            cursor.close()
+            connection.rollback()  # end the read transaction before the connection goes back to the pool
+        finally:
+            connection.close()
+        return tuple(row) if row is not None else None
+
+    @staticmethod
+    def _version(parts: tuple[Any, ...]) -> str:
+        return CODE_STAMP + ":" + hashlib.sha1(repr(list(parts)).encode()).hexdigest()[:20]
 
     def current(self, path: str) -> tuple[str | None, str | None]:
         """(current version, stored version) of the page at ``path``; (None, None) if it has no entity."""
-        found = page_key(path)
-        if found is None:
-            return None, None
-        kind, entity_id = found
-        query = _ARTICLE_VERSION if kind == "articles" else _STORY_VERSION
-        with self.reader.engine.connect() as conn:
-            row = conn.execute(query, {"id": entity_id, "key": path}).first()
+        row = self._row(path, body=False)
         if row is None:
             return None, None
         *parts, stored = row
-        return CODE_STAMP + ":" + hashlib.sha1(repr(parts).encode()).hexdigest()[:20], stored
+        return self._version(tuple(parts)), stored
 
-    def load(self, path: str, version: str) -> StoredPage | None:
-        """The stored answer for ``path`` (its version was just checked)."""
-        with self.reader.engine.connect() as conn:
-            row = conn.execute(_BODY, {"key": path}).first()
+    def lookup(self, path: str) -> tuple[str | None, StoredPage | None]:
+        """(current version, the stored answer if it is of that version) for ``path``, in one query;
+        (None, None) when the path names no article or story."""
+        row = self._row(path, body=True)
         if row is None:
-            return None
-        etag, headers, body = row
-        return StoredPage(version, 200, [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers],
-                          gzip.decompress(body), etag.encode())
+            return None, None
+        *parts, stored, etag, headers, body = row
+        version = self._version(tuple(parts))
+        if stored != version or body is None:
+            return version, None
+        if isinstance(headers, str):  # sqlite3 hands JSON back as text, psycopg parses it
+            headers = json.loads(headers)
+        return version, StoredPage(version, 200, [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers],
+                                   gzip.decompress(body), etag.encode())
 
     def save(self, path: str, page: StoredPage) -> None:
         """Store (replace) the answer for ``path``; a failure only costs a later re-render."""

@@ -17,9 +17,7 @@ SEARCH_TABLES = {"search_index", "search_documents"}
 
 
 def _include(obj, name, type_, reflected, compare_to) -> bool:
-    if type_ == "table" and (name in SEARCH_TABLES or (name or "").startswith("search_index_")):
-        return False
-    return True
+    return not (type_ == "table" and (name in SEARCH_TABLES or (name or "").startswith("search_index_")))
 
 
 def _config(connection) -> Config:

@@ -1,4 +1,4 @@
-"""Web fixtures: a real SQLite store filled with rows through the models, and a TestClient."""
+"""Web fixtures: a real store (SQLite, then PostgreSQL) filled with rows through the models, and a TestClient."""
 
 from __future__ import annotations
 
@@ -99,7 +99,8 @@ def _document(title: str, paragraphs: list[str], types: list[str], language: str
 
 
 @pytest.fixture
-def settings(home: Path) -> Settings:
+def settings(home: Path, database_url: str) -> Settings:
+    """Settings of a store on SQLite, then on PostgreSQL (``database_url`` runs each test on both)."""
     return load_settings(home)
 
 
