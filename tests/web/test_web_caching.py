@@ -50,3 +50,33 @@ def test_a_change_in_the_store_changes_the_answer(client, newsroom, filled):
 def test_errors_are_not_cached_and_have_no_etag(client):
     response = client.get("/articles/77")
     assert response.status_code == 404 and "etag" not in response.headers
+
+
+def test_concurrent_requests_for_an_uncached_answer_share_one_render(store):
+    """Fifty readers arriving at once for a page nobody has rendered cost one render, not fifty."""
+    import asyncio
+
+    import httpx
+
+    from babelwire.web.caching import ChangeClock, ConditionalCacheMiddleware
+
+    renders = 0
+
+    async def slow_page(scope, receive, send):
+        nonlocal renders
+        renders += 1
+        await asyncio.sleep(0.2)  # a render long enough for every request to arrive meanwhile
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": f"render {renders}".encode()})
+
+    app = ConditionalCacheMiddleware(slow_page, ChangeClock(store))
+
+    async def readers() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://reader") as client:
+            return await asyncio.gather(*(client.get("/search?q=otan") for _ in range(50)))
+
+    answers = asyncio.run(readers())
+    assert renders == 1
+    assert {a.status_code for a in answers} == {200} and {a.text for a in answers} == {"render 1"}
+    assert len({a.headers["etag"] for a in answers}) == 1
