@@ -20,6 +20,7 @@ from babelwire.translate.typography import scan_quotes
 FLAG_DESCRIPTIONS: dict[str, str] = {
     "empty": "the translation is empty although the original is not",
     "untranslated": "the translation is still (mostly) in the original language, or copies it",
+    "untranslated_words": "words of the original were left untranslated",
     "numbers": "a number of the original is missing or changed in the translation",
     "quotes": "quotation marks are unbalanced, or the number of quotations differs from the original",
     "length_ratio": "the translation is much shorter or longer than translations usually are",
@@ -48,6 +49,15 @@ MIN_PROSE_LOWER_WORDS = 3
 # one of extract.language needs seconds to load its models on a busy machine and may wander off
 # to a third language on the Spanish leftovers of a pivoted Apertium translation.
 MIN_SOURCE_CONFIDENCE = 0.6
+
+# untranslated_words fires when the translation keeps, in lower case, a word of the source of at
+# least MIN_WORD_LETTERS letters that lingua, asked "source or target language?" of that word
+# alone, gives to the source with at least MIN_WORD_CONFIDENCE: "la politique d'« endiguement »"
+# coming out as "the politics of “endiguement”". Shared words ("situation", "tensions",
+# "continent") score 0.4–0.7 and pass; names are capitalised and pass.
+MIN_WORD_LETTERS = 4
+MIN_WORD_CONFIDENCE = 0.9
+_LOWER_WORD = re.compile(rf"(?<![\w'’-])[^\W\d_A-Z]{{{MIN_WORD_LETTERS},}}(?:-[^\W\d_]+)*(?![\w'’-])")
 
 # 1 000 / 1,000 / 1.000 / 3,5 / 3.5 / 2022: groups of three after a separator are thousands.
 _NUMBER = re.compile(
@@ -129,6 +139,26 @@ def source_language_share(text: str, source: str, target: str) -> float | None:
     return detector.compute_language_confidence(text, language)
 
 
+def untranslated_words(source: str, translation: str, source_lang: str, target_lang: str) -> list[str]:
+    """Lower-case words of the source that the translation kept and that read as source-language
+    words (lingua restricted to the two languages), in order of appearance."""
+    src, tgt = _language(source_lang), _language(target_lang)
+    if src == tgt:
+        return []
+    detector = _pair_detector(src, tgt)
+    if detector is None:
+        return []
+    language = Language.from_iso_code_639_1(IsoCode639_1.from_str(src))
+    source_words = {w.casefold() for w in _LOWER_WORD.findall(source)}
+    kept: list[str] = []
+    for word in _LOWER_WORD.findall(translation):
+        if word.islower() and word.casefold() in source_words and word not in kept and (
+            detector.compute_language_confidence(word, language) >= MIN_WORD_CONFIDENCE
+        ):
+            kept.append(word)
+    return kept
+
+
 def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
@@ -166,6 +196,8 @@ def check_block(source: str, translation: str, source_lang: str, target_lang: st
         share = source_language_share(translation, src, tgt)
         if _copied(source, translation) or (share is not None and share >= MIN_SOURCE_CONFIDENCE):
             flags.append("untranslated")
+        elif untranslated_words(source, translation, src, tgt):
+            flags.append("untranslated_words")
     if missing_numbers(source, translation):
         flags.append("numbers")
     source_quotes, target_quotes = scan_quotes(source), scan_quotes(translation)

@@ -155,3 +155,15 @@ def test_modes_dir_limits_the_installed_pairs(tmp_path: Path) -> None:
     assert engine.available_pairs() == {("fr", "es")}
     assert engine.translate(["Le chat dort."], "fr", "es") == ["El gato duerme."]
     assert not engine.supports("fr", "en")
+
+
+def test_unknown_french_words_are_flagged_in_the_translation(engine: ApertiumEngine) -> None:
+    """Apertium keeps words it does not know; the quality check names them instead of hiding them."""
+    from babelwire.translate.quality import check_block, untranslated_words
+
+    source = ("Alexandre Grouchko a dénoncé la politique d'endiguement menée selon lui par l'OTAN, "
+              "a-t-il martelé devant la presse.")
+    [translation] = engine.translate([source], "fr", "en")
+    kept = untranslated_words(source, translation, "fr", "en")
+    assert kept and set(kept) <= {"endiguement", "martelé"}
+    assert "untranslated_words" in check_block(source, translation, "fr", "en")

@@ -10,6 +10,7 @@ from babelwire.translate.quality import (
     describe,
     expected_ratio,
     missing_numbers,
+    untranslated_words,
 )
 
 # From the RFI report of 12 January 2022, with a careful human translation.
@@ -102,6 +103,44 @@ def test_length_ratio() -> None:
     assert expected_ratio("fr", "en") < 1 < expected_ratio("en", "fr")
 
 
+# RT en français, 12 January 2022, and what Apertium (fr→es→en) made of it: mostly English, with
+# French words it did not know left in place — the "[des uns]" fragments of the seeds.
+GROUCHKO = (
+    "Alexandre Grouchko a dénoncé la politique d'« endiguement » menée selon lui par l'OTAN, et averti que "
+    "les tentatives de bâtir la sécurité des uns « aux dépens de la Russie et sans la participation de la "
+    "Russie » étaient « contre-productives »."
+)
+GROUCHKO_APERTIUM = (
+    "Alexandre Grouchko has reported the politics of “endiguement” spent as him by the NATO, and warned that "
+    "the tentativas to build the security of the ones “to the dépens of Russia and without the participation "
+    "of Russia” they were “against-productive”."
+)
+GROUCHKO_HUMAN = (
+    "Alexandre Grushko denounced what he called NATO's policy of “containment”, and warned that attempts to "
+    "build the security of some “at the expense of Russia and without Russia's participation” were "
+    "“counterproductive”."
+)
+
+
+def test_french_words_left_in_an_english_translation() -> None:
+    assert untranslated_words(GROUCHKO, GROUCHKO_APERTIUM, "fr", "en") == ["endiguement", "dépens"]
+    assert check_block(GROUCHKO, GROUCHKO_APERTIUM, "fr", "en") == ["untranslated_words"]
+    assert check_block(GROUCHKO, GROUCHKO_HUMAN, "fr", "en") == []
+
+
+def test_shared_words_and_names_are_not_untranslated_words() -> None:
+    source = "La situation reste tendue : les tensions sur le continent inquiètent Jens Stoltenberg et l'Alliance."
+    translation = "The situation remains tense: tensions on the continent worry Jens Stoltenberg and the alliance."
+    assert untranslated_words(source, translation, "fr", "en") == []
+    # a word the translation did not take from the source is not "left untranslated"
+    assert untranslated_words("Il a parlé.", "He spoke of détente.", "fr", "en") == []
+    assert untranslated_words(GROUCHKO, GROUCHKO, "fr", "fr") == []
+
+
+def test_a_mostly_french_block_is_untranslated_not_untranslated_words() -> None:
+    assert check(SOURCE) == ["untranslated"]
+
+
 def test_empty_output() -> None:
     assert check("") == ["empty"]
     assert check("   \n") == ["empty"]
@@ -109,7 +148,7 @@ def test_empty_output() -> None:
 
 
 def test_every_flag_is_described() -> None:
-    flags = {"untranslated", "numbers", "quotes", "length_ratio", "empty"}
+    flags = {"untranslated", "untranslated_words", "numbers", "quotes", "length_ratio", "empty"}
     assert set(FLAG_DESCRIPTIONS) == flags
     assert all(description and "\n" not in description for description in FLAG_DESCRIPTIONS.values())
     assert describe(["numbers"]) == [FLAG_DESCRIPTIONS["numbers"]]
