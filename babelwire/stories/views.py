@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from babelwire.store import Store
 from babelwire.store.models import Article, Revision, Source, Story, Translation
-from babelwire.stories.quotes import extract_quotes
+from babelwire.stories.quotes import extract_quotes, translated_quotes
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -104,7 +104,8 @@ def get_story(store: Store, story_id: int, *, target: str | None = None) -> dict
                 "translation_target": translation.target if translation is not None else None,
                 "published": _iso(article.published or article.first_seen_at),
                 "lead": _lead(shown),
-                "quotes": [q.to_dict() for q in extract_quotes(shown, language)],
+                "quotes": [q.to_dict() for q in (translated_quotes(original, shown) if translation is not None
+                                                 else extract_quotes(shown, language))],
             })
         return {
             "id": story.id,

@@ -87,3 +87,40 @@ def test_founding_texts(name: str, expected: list[tuple[str, str]]):
     quotes = extract_quotes({"text": path.read_text(encoding="utf-8")}, "en")
     for speaker, start in expected:
         assert any(q.speaker == speaker and q.text.startswith(start) for q in quotes), (speaker, start, quotes)
+
+
+def test_translated_quotes_take_their_speakers_from_the_original():
+    """Apertium's English garbles the reporting clause; the French original still says who spoke."""
+    from babelwire.stories.quotes import translated_quotes
+
+    original = _doc(
+        "La réunion a « révélé un grand nombre de divergences sur des questions fondamentales », a estimé le "
+        "vice-ministre russe des Affaires étrangères Alexandre Grouchko.",
+        "« Les échanges ont été directs sur la situation en Ukraine », a constaté Jens Stoltenberg.",
+        "Un paragraphe sans citation.",
+    )
+    # What Apertium (fr→es→en) made of it.
+    translation = _doc(
+        "The meeting has “revealed a big number of discrepancies on fundamental questions”, has estimated the "
+        "vice-Russian minister of the external Subjects Alexandre Grouchko.",
+        "“The exchanges have been direct on the situation in Ukraine”, has ascertained Jens Stoltenberg.",
+        "A paragraph without quotation.",
+    )
+    assert extract_quotes(translation, "en")[0].speaker != "Alexandre Grouchko"
+    assert translated_quotes(original, translation) == [
+        Quote("Alexandre Grouchko", "revealed a big number of discrepancies on fundamental questions"),
+        Quote("Jens Stoltenberg", "The exchanges have been direct on the situation in Ukraine"),
+    ]
+
+
+def test_translated_quotes_keep_their_own_attribution_where_the_counts_differ():
+    from babelwire.stories.quotes import translated_quotes
+
+    # The engine dropped the marks of the first quotation: which French quotation the remaining
+    # English one is cannot be told, so the English sentence's own attribution stands.
+    original = _doc("« Nous ne laisserons pas cela se produire », a déclaré Alexandre Grouchko. "
+                    "« C'est un point crucial pour Moscou », a ajouté Wendy Sherman.")
+    translation = _doc("We will not let this happen, said Alexander Grushko. "
+                       "“It is a crucial point for Moscow”, added Wendy Sherman.")
+    assert len(extract_quotes(original, "fr")) == 2
+    assert translated_quotes(original, translation) == extract_quotes(translation, "en")
