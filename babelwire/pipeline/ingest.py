@@ -38,6 +38,7 @@ from babelwire.store.models import (
     QueueItem,
     Revision,
     Source,
+    listing_time,
     utcnow,
 )
 
@@ -348,6 +349,7 @@ def _store_document(
             article.title = document.title
             article.language = document.language
             article.published = document.published
+            article.listed_at = listing_time(document.published, article.first_seen_at)
             article.modified = document.modified
             article.content_hash = content_hash
             article.last_changed_at = now

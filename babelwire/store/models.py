@@ -48,6 +48,23 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def listing_time(published: datetime | None, first_seen_at: datetime | None) -> datetime | None:
+    """When the reader lists an article: its publication time, unless it claims to be published
+    after babelwire first saw it (a wrong time zone, a future date), then the first sighting."""
+    if published is None or first_seen_at is None:
+        return first_seen_at
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    if first_seen_at.tzinfo is None:
+        first_seen_at = first_seen_at.replace(tzinfo=UTC)
+    return min(published, first_seen_at)
+
+
+def _default_listed_at(context: Any) -> datetime | None:
+    row = context.get_current_parameters()
+    return listing_time(row.get("published"), row.get("first_seen_at"))
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -86,16 +103,21 @@ class Article(Base):
     """One article, identified by its canonical URL; its content lives in revisions."""
 
     __tablename__ = "articles"
-    # Reader lists (per source, per language, newest first); created by migration 0003.
+    # Reader lists (per source, per language, newest first); migrations 0003 and 0005.
     __table_args__ = (
         Index("ix_articles_source_first_seen", "source_id", "first_seen_at"),
         Index("ix_articles_language_first_seen", "language", "first_seen_at"),
+        Index("ix_articles_listed_at", "listed_at"),
+        Index("ix_articles_source_listed_at", "source_id", "listed_at"),
+        Index("ix_articles_language_listed_at", "language", "listed_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # listing_time(published, first_seen_at): the order of the reader's lists, kept by ingest.
+    listed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=_default_listed_at)
     last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     title: Mapped[str | None] = mapped_column(Text)

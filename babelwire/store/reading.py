@@ -8,7 +8,7 @@ HTTP caching, and a read-only view of the store that never takes SQLite's write 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
@@ -70,9 +70,13 @@ def newest_revision_id() -> Any:
 def latest_articles(
     store: Store, *, target: str, source_id: int | None = None, language: str | None = None,
     story_id: int | None = None, ids: list[int] | None = None, limit: int = 30, offset: int = 0,
+    by: Literal["published", "seen"] = "published",
 ) -> list[dict[str, Any]]:
-    """Articles newest first (by first seen) with outlet, language, times, revision count and
-    the title translated into ``target`` (None when there is no translation yet)."""
+    """Articles newest first with outlet, language, times, revision count and the title translated
+    into ``target`` (None when there is no translation yet). ``by="published"`` orders them by
+    publication time (``Article.listed_at``) as readers expect; ``by="seen"`` by when babelwire
+    first saw them, so a feed shows an old article found today at the top, where feed readers
+    look for what is new."""
     newest = newest_revision_id()
     revision_count = (
         select(func.count(Revision.id)).where(Revision.article_id == Article.id).correlate(Article)
@@ -87,7 +91,7 @@ def latest_articles(
                t.engine, t.model)
         .join(Source, Source.id == Article.source_id)
         .outerjoin(t, (t.revision_id == newest) & (t.target == target))
-        .order_by(Article.first_seen_at.desc(), Article.id.desc())
+        .order_by((Article.listed_at if by == "published" else Article.first_seen_at).desc(), Article.id.desc())
         .limit(limit).offset(offset)
     )
     if source_id is not None:

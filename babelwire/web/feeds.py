@@ -105,7 +105,7 @@ def build_feed(request: Request, ctx: WebContext, *, path: str, title: str, html
 
 
 def _rows(ctx: WebContext, target: str, **filters: Any) -> list[dict[str, Any]]:
-    return latest_articles(ctx.reader, target=target, limit=ctx.settings.web.page_size, **filters)
+    return latest_articles(ctx.reader, target=target, limit=ctx.settings.web.page_size, by="seen", **filters)
 
 
 @router.get("/all.atom")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,9 @@ def test_poll_stores_each_article_once_with_a_revision(env):
     assert document["blocks"][0]["type"] == "paragraph"
     assert "Aller au contenu" not in document["text"] and "Tous droits réservés" not in document["text"]
     assert document["blocks"][0]["text"] != document["title"]
+    with store.session() as session:  # listed by the publication time the page gives
+        listed = session.scalars(select(Article.listed_at)).all()
+    assert listed == [datetime(2022, 1, 12, 17, 30, tzinfo=UTC)] * 2
 
 
 def test_second_poll_uses_conditional_requests_and_changes_nothing(env):

@@ -36,13 +36,16 @@ class Newsroom:
     def article(self, source_id: int, title: str, paragraphs: list[str], *, language: str = "fr",
                 url: str | None = None, translation: tuple[str, list[str]] | None = None,
                 flags: list[list[str]] | None = None, engine: str = "ct2", model: str | None = "opus-mt-fr-en",
-                story_id: int | None = None, block_types: list[str] | None = None) -> int:
-        """An article with one revision and, if given, its English translation (title, paragraphs)."""
+                story_id: int | None = None, block_types: list[str] | None = None,
+                published: datetime | None = None) -> int:
+        """An article with one revision and, if given, its English translation (title, paragraphs);
+        first seen a minute after the previous one, published half an hour before unless given."""
         self._clock += 1
         seen = T0 + timedelta(minutes=self._clock)
         with self.store.transaction() as session:
             article = Article(url=url or f"https://news.example/{self._clock}", source_id=source_id, title=title,
-                              language=language, first_seen_at=seen, published=seen - timedelta(minutes=30),
+                              language=language, first_seen_at=seen,
+                              published=published or seen - timedelta(minutes=30),
                               consecutive_failures=0, story_id=story_id, last_changed_at=seen)
             session.add(article)
             session.flush()

@@ -96,6 +96,25 @@ def test_home_lists_newest_first_with_outlet_language_and_time(client, newsroom)
     assert [i["title"] for i in items] == ["Zweiter"] and items[0]["translated_title"] is None
 
 
+def test_lists_follow_publication_time_and_feeds_first_sighting(client, newsroom):
+    """One poll finds a new source's backlog at once: pages list it by publication time, while the
+    feed puts what babelwire just found on top, where feed readers look for news."""
+    from datetime import timedelta
+
+    from tests.web.conftest import T0
+
+    source = newsroom.source()
+    newsroom.article(source, "Ce matin", ["Texte."], published=T0 - timedelta(hours=2))
+    newsroom.article(source, "Hier", ["Texte."], published=T0 - timedelta(days=1))  # seen later, older
+    newsroom.article(source, "Demain ?", ["Texte."], published=T0 + timedelta(days=3))  # a wrong date
+
+    assert [i["title"] for i in client.get("/api/articles").json()["items"]] == ["Demain ?", "Ce matin", "Hier"]
+    html = client.get("/").text
+    assert html.index("Ce matin") < html.index("Hier")
+    feed = client.get("/feeds/all.atom").text
+    assert feed.index("Hier") < feed.index("Ce matin")
+
+
 def test_pagination_on_pages_and_api(client, newsroom, settings):
     source = newsroom.source()
     for i in range(7):
