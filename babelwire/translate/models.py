@@ -215,8 +215,27 @@ def _install(staging: Path, final: Path) -> Path:
     return final
 
 
+CONVERT_ADVICE = (
+    "pip install 'babelwire[convert]' (transformers and torch; on a machine without a GPU, "
+    "`pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu` first avoids the CUDA build)"
+)
+
+
+def missing_converter() -> str | None:
+    """Why Hugging Face models cannot be converted to CTranslate2 here, or None when they can."""
+    for module in ("transformers", "torch"):
+        try:
+            __import__(module)
+        except ImportError:
+            return f"converting a Hugging Face model to CTranslate2 needs {module}, which is not installed: " \
+                   + CONVERT_ADVICE
+    return None
+
+
 def convert_transformers(hf_dir: Path, out_dir: Path, *, quantization: str = "int8") -> Path:
     """Convert a transformers Marian/NLLB/M2M-100 folder with CTranslate2 into ``out_dir``."""
+    if (why := missing_converter()) is not None:
+        raise ModelError(why)
     from ctranslate2.converters import TransformersConverter
     from transformers.utils import logging as hf_logging
 
@@ -361,6 +380,8 @@ def pull_model(
     if final.exists() and not force and is_ct2_model(final):
         log.info("model %s is already installed in %s", choice.local_name, final)
         return final
+    if (why := missing_converter()) is not None:  # before downloading hundreds of megabytes
+        raise ModelError(why)
     # Read at call time (not at import like huggingface_hub does) so HF_ENDPOINT set later still counts.
     endpoint = endpoint or os.environ.get("HF_ENDPOINT") or None
     api = huggingface_hub.HfApi(endpoint=endpoint)
