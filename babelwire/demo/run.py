@@ -28,8 +28,9 @@ log = logging.getLogger(__name__)
 MARKER = ".babelwire-demo"  # marks a folder the demo created, so it may reset it
 SOURCE, TARGET = "fr", "en"
 INSTALL_ADVICE = (
-    "no translation engine for French→English is available: run `babelwire models pull fr en` on a "
-    "machine with internet (or `babelwire models import DIR`), or install Apertium with "
+    "no translation engine for French→English is available: run `pip install 'babelwire[convert]'` and "
+    "`babelwire models pull fr en` on a machine with internet (or `babelwire models import DIR`), or install "
+    "Apertium with "
     "`sudo apt-get install apertium apertium-fr-es apertium-eng-spa`"
 )
 
