@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import socket
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from babelwire.loopback import LoopbackServer
+from babelwire.store import Store
+from babelwire.store.database import scratch_database
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -59,18 +60,17 @@ def require_service(host: str, port: int, name: str) -> None:
 def pg_url() -> Iterator[str]:
     """A fresh PostgreSQL database, dropped afterwards."""
     require_service(PG_HOST, 5432, "PostgreSQL")
-    from sqlalchemy import create_engine, text
+    with scratch_database(PG_ADMIN_URL, "babelwire_test") as url:
+        yield url
 
-    name = f"babelwire_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty store on SQLite, then on PostgreSQL: tests that take it run on both."""
+    url = f"sqlite:///{tmp_path / 'store.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    db = Store(url)
+    yield db
+    db.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

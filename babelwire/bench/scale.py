@@ -16,39 +16,24 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import redis
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from babelwire.bench.ingest import load_pages, serve_pages
 from babelwire.config import load_settings
 from babelwire.errors import ConfigError
 from babelwire.loopback import LoopbackServer
+from babelwire.store.database import scratch_database
 
 log = logging.getLogger(__name__)
 PG_ADMIN_URL = os.environ.get("BABELWIRE_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BENCH_LANGUAGES = ("fr", "de", "es", "it", "pt", "nl", "pl", "ru", "uk", "sv", "da", "no", "fi", "cs", "sk",
                    "hu", "ro", "bg", "el", "tr", "ar", "zh", "ja", "ko", "ca", "hr", "sl", "lt", "lv", "et")
 REDIS_URL = os.environ.get("BABELWIRE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
-
-
-@contextmanager
-def _fresh_database(admin_url: str) -> Iterator[str]:
-    name = f"babelwire_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _drained(client: redis.Redis) -> bool:
@@ -67,7 +52,7 @@ def _run_once(html: list[bytes], workers: int, concurrency: int, model: Path | N
     client.flushdb()
     processes: list[subprocess.Popen] = []
     with tempfile.TemporaryDirectory(prefix="babelwire-scale-") as home, LoopbackServer() as server, \
-            _fresh_database(PG_ADMIN_URL) as db_url:
+            scratch_database(PG_ADMIN_URL, "babelwire_bench") as db_url:
         sitemap_url = serve_pages(server, html)
         env = {
             **os.environ, "BABELWIRE_HOME": home, "BABELWIRE_DATABASE_URL": db_url, "BABELWIRE_BROKER_URL": REDIS_URL,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -17,13 +17,7 @@ from babelwire.store.models import Article, Revision, Source, Translation
 AddArticle = Callable[..., int]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """A store on SQLite and on PostgreSQL: every grouping test runs on both."""
-    url = f"sqlite:///{tmp_path / 'stories.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    db = Store(url)
-    yield db
-    db.close()
+# ``store`` (SQLite, then PostgreSQL: every grouping test runs on both) is in tests/conftest.py.
 
 
 @pytest.fixture

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -18,17 +15,9 @@ HOSTILE_QUERIES = ['"', "'", "(", ")", "AND", "OR NOT", "*", "chat*", 'NEAR("a" 
                    "\\", "%", "'; DROP TABLE articles; --", "\x00", "é" * 400, "   "]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    url = f"sqlite:///{tmp_path / 's.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    store = Store(url)
-    yield store
-    store.close()
-
-
 @pytest.fixture
-def room(db: Store) -> Newsroom:
-    room = Newsroom(db)
+def room(store: Store) -> Newsroom:
+    room = Newsroom(store)
     source = room.source("Le Journal")
     room.article(source, "Le chat du maire", ["Le chat a mangé les souris du voisin."],
                  translation=("The mayor's cat", ["The cat ate the neighbour's mice."]))
@@ -40,38 +29,38 @@ def _ids(hits: list[dict]) -> list[int]:
     return [h["article_id"] for h in hits]
 
 
-def test_finds_original_and_translated_text(db, room):
-    (original,) = search(db, "souris")
+def test_finds_original_and_translated_text(store, room):
+    (original,) = search(store, "souris")
     assert original["article_id"] == 1 and "<mark>souris</mark>" in original["snippet"]
-    (translated,) = search(db, "neighbour mice")
+    (translated,) = search(store, "neighbour mice")
     assert translated["article_id"] == 1 and translated["lang"] == "en"
-    assert _ids(search(db, "chat")) == [1]  # original and translation match: one hit per article
-    assert _ids(search(db, "électeurs")) == [2]
-    assert search(db, "girafe") == []
+    assert _ids(search(store, "chat")) == [1]  # original and translation match: one hit per article
+    assert _ids(search(store, "électeurs")) == [2]
+    assert search(store, "girafe") == []
 
 
-def test_malformed_queries_never_fail(db, room):
+def test_malformed_queries_never_fail(store, room):
     for q in HOSTILE_QUERIES:
-        assert isinstance(search(db, q), list), q
+        assert isinstance(search(store, q), list), q
 
 
-def test_index_follows_new_revisions_translations_and_removals(db, room):
+def test_index_follows_new_revisions_translations_and_removals(store, room):
     room.revision(2, "Élections régionales", ["Les électrices ont voté dimanche."],
                   translation=("Regional elections", ["Women voters voted on Sunday."]))
-    assert search(db, "déplacés") == []  # only the newest revision is indexed
-    assert _ids(search(db, "sunday")) == [2]
-    with db.transaction() as session:
+    assert search(store, "déplacés") == []  # only the newest revision is indexed
+    assert _ids(search(store, "sunday")) == [2]
+    with store.transaction() as session:
         index_article(session, 2)  # rebuilding by hand gives the same index
-    assert _ids(search(db, "sunday")) == [2] and _ids(search(db, "dimanche")) == [2]
+    assert _ids(search(store, "sunday")) == [2] and _ids(search(store, "dimanche")) == [2]
 
-    remove_source(db, "1")
-    assert search(db, "chat") == [] and search(db, "sunday") == []
+    remove_source(store, "1")
+    assert search(store, "chat") == [] and search(store, "sunday") == []
 
 
-def test_pagination_of_hits(db, room):
+def test_pagination_of_hits(store, room):
     for i in range(5):
         room.article(1, f"Orage numéro {i}", [f"Un orage violent, le {i}e de la saison."])
-    first, second = search(db, "orage", limit=3), search(db, "orage", limit=3, offset=3)
+    first, second = search(store, "orage", limit=3), search(store, "orage", limit=3, offset=3)
     assert len(first) == 3 and len(second) == 2 and not set(_ids(first)) & set(_ids(second))
 
 
@@ -80,10 +69,10 @@ def test_fts5_query_quotes_every_word():
     assert fts5_query("!!! ---") == ""
 
 
-def test_search_page_and_api(db, room, tmp_path):
+def test_search_page_and_api(store, room, tmp_path):
     from babelwire.web.app import create_app
 
-    with TestClient(create_app(db, Settings(home=tmp_path))) as client:
+    with TestClient(create_app(store, Settings(home=tmp_path))) as client:
         html = client.get("/search", params={"q": "mice"}).text
         assert "<mark>mice</mark>" in html and "/articles/1" in html
         data = client.get("/api/search", params={"q": "chat"}).json()
