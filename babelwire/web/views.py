@@ -107,13 +107,17 @@ def article_view(store: Store, article_id: int, *, target: str, diffs: bool = Tr
     }
 
 
-def _lead_and_quotes(document: dict[str, Any]) -> tuple[str | None, list[dict[str, str | None]]]:
-    blocks = document.get("blocks", [])
-    lead = next((b["text"] for b in blocks if b.get("type") == "paragraph"), None)
+def _lead_and_quotes(original: dict[str, Any], translation: dict[str, Any] | None,
+                     language: str) -> tuple[str | None, list[dict[str, str | None]]]:
+    """The lead shown (translation first) and the quotations with their speakers."""
+    from babelwire.stories.quotes import extract_quotes, translated_quotes
+
+    shown = translation or original
+    lead = next((b["text"] for b in shown.get("blocks", []) if b.get("type") == "paragraph"), None)
     if lead and len(lead) > LEAD_CHARS:
         lead = lead[:LEAD_CHARS].rsplit(" ", 1)[0] + "…"
-    quotes = [{"speaker": None, "text": b["text"]} for b in blocks if b.get("type") == "quote"]
-    return lead, quotes
+    quotes = translated_quotes(original, translation) if translation else extract_quotes(original, language)
+    return lead, [q.to_dict() for q in quotes]
 
 
 def group_view(store: Store, *, target: str, story_id: int | None = None,
@@ -131,7 +135,8 @@ def group_view(store: Store, *, target: str, story_id: int | None = None,
     articles = []
     for row in sorted(rows, key=lambda r: r["published"] or r["first_seen_at"] or ""):
         original, translation = documents.get(row["revision_id"], ({}, None))
-        lead, quotes = _lead_and_quotes(translation["document"] if translation else original)
+        lead, quotes = _lead_and_quotes(original, translation["document"] if translation else None,
+                                        row["language"] or "")
         articles.append({key: row[key] for key in ("id", "url", "source", "language", "title", "translated_title",
                                                    "published")} | {"lead": lead, "quotes": quotes})
     times = [a["published"] for a in articles if a["published"]] or [r["first_seen_at"] for r in rows]
@@ -146,11 +151,9 @@ def group_view(store: Store, *, target: str, story_id: int | None = None,
 
 
 def story_view(store: Store, story_id: int, *, target: str) -> dict[str, Any] | None:
-    """A story from ``stories.views.get_story`` when that module exists, else from ``group_view``."""
-    try:
-        from babelwire.stories.views import get_story
-    except ImportError:
-        return group_view(store, target=target, story_id=story_id)
+    """A story: every outlet's article with its lead and attributed quotations."""
+    from babelwire.stories.views import get_story
+
     story = get_story(store, story_id, target=target)
     if story is not None:
         story.setdefault("id", story_id)

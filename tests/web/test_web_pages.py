@@ -164,6 +164,17 @@ def test_article_without_story_is_a_group_of_one(client, newsroom):
     assert data["id"] is None and [x["id"] for x in data["articles"]] == [article]
 
 
+def test_group_of_one_attributes_its_quotations_from_the_original(client, newsroom):
+    article = newsroom.article(
+        newsroom.source(), "Réunion",
+        ["« Les échanges ont été directs sur la situation en Ukraine », a expliqué Jens Stoltenberg."],
+        translation=("Meeting", ["“The exchanges have been direct on the situation in Ukraine”, has "
+                                 "explained the Secretary Jens Stoltenberg of NATO."]))
+    (item,) = client.get(f"/api/articles/{article}/story").json()["articles"]
+    assert item["quotes"] == [{"speaker": "Jens Stoltenberg",
+                               "text": "The exchanges have been direct on the situation in Ukraine"}]
+
+
 def test_sources_page_shows_health(client, newsroom, store):
     from babelwire.store.models import Source
 
