@@ -12,7 +12,7 @@ from babelwire.loopback import LoopbackServer
 from babelwire.pipeline.scheduler import PollScheduler
 from babelwire.pipeline.subscriptions import add_source
 from babelwire.store import Store
-from babelwire.store.models import Article, ErrorRecord
+from babelwire.store.models import Article, ErrorRecord, QueueItem
 from tests.newsfixtures import NewsSite
 
 
@@ -99,4 +99,6 @@ def test_stop_interrupts_a_long_poll_between_items(home: Path, server: LoopbackS
     # Nothing was recorded as failed: the remaining URLs simply wait in the queue for next time.
     with store.session() as session:
         assert session.scalar(select(func.count(ErrorRecord.id))) == 0
+        waiting = session.scalars(select(QueueItem)).all()
+    assert len(waiting) == 40 - stored and all(item.attempts == 0 for item in waiting)
     store.close()
