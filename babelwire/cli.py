@@ -74,6 +74,16 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def rows_table(title: str, rows: list[dict[str, Any]]) -> Table:
+    """A table of benchmark rows (dicts with the same keys), numbers right-aligned."""
+    table = Table(title=title)
+    for column in rows[0] if rows else ():
+        table.add_column(column, justify="right")
+    for row in rows:
+        table.add_row(*(str(v) for v in row.values()))
+    return table
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     err_console.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
     return typer.Exit(code)
@@ -326,7 +336,7 @@ def poll(
     table.add_row("articles placed in stories", str(summary.grouped))
     console.print(table)
     for where, reason in summary.errors[:20]:
-        console.print(f"  [red]✗[/red] {where}: {reason}")
+        console.print(f"  [red]✗[/red] {escape(str(where))}: {escape(reason)}")
     if len(summary.errors) > 20:
         console.print(f"  … and {len(summary.errors) - 20} more (babelwire errors)")
 
@@ -799,12 +809,7 @@ def bench_stories(
     if as_json:
         print_json(rows)
         return
-    table = Table(title="story placement (SQLite, tfidf)")
-    for column in rows[0] if rows else ():
-        table.add_column(column, justify="right")
-    for row in rows:
-        table.add_row(*(str(v) for v in row.values()))
-    console.print(table)
+    console.print(rows_table("story placement (SQLite, tfidf)", rows))
 
 
 # ---------------------------------------------------------------- reader and runners
@@ -814,19 +819,24 @@ def _print_url(url: str) -> None:
     console.print(f"reader at [bold]{url}[/bold] (Ctrl-C to stop)", soft_wrap=True)
 
 
+def _serve(serve_with: Any, host: str | None, port: int | None) -> None:
+    """Run ``babelwire.server.serve`` or ``run`` on the configured store until stopped."""
+    cfg = settings()
+    try:
+        serve_with(open_store(cfg), cfg, host=host, port=port, on_ready=_print_url)
+    except ConfigError as exc:  # the port is taken, or the address is not ours
+        raise fail(exc.reason) from exc
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option("--host", help="Address to listen on [default: [web] host].")] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port [default: [web] port, 8080].")] = None,
 ) -> None:
     """Serve the reader (web site, Atom feeds, JSON API) until Ctrl-C."""
-    from babelwire.server import serve as run_server
+    from babelwire.server import serve as serve_reader
 
-    cfg = settings()
-    try:
-        run_server(open_store(cfg), cfg, host=host, port=port, on_ready=_print_url)
-    except ConfigError as exc:  # the port is taken, or the address is not ours
-        raise fail(exc.reason) from exc
+    _serve(serve_reader, host, port)
 
 
 @app.command()
@@ -835,19 +845,15 @@ def run(
     port: Annotated[int | None, typer.Option("--port", help="Port [default: [web] port, 8080].")] = None,
 ) -> None:
     """Poll due sources on schedule and serve the reader, in one process, until Ctrl-C / SIGTERM."""
-    from babelwire.server import run as run_all
+    from babelwire.server import run as poll_and_serve
 
-    cfg = settings()
-    try:
-        run_all(open_store(cfg), cfg, host=host, port=port, on_ready=_print_url)
-    except ConfigError as exc:  # the port is taken, or the address is not ours
-        raise fail(exc.reason) from exc
+    _serve(poll_and_serve, host, port)
 
 
 @app.command()
 def demo(
-    home: Annotated[Path | None, typer.Option("--home", help="Demo home folder [default: a babelwire-demo "
-                                                              "folder in your cache].")] = None,
+    home: Annotated[Path | None, typer.Option("--home", help="Demo home folder [default: babelwire-demo "
+                                                              "in $XDG_DATA_HOME or ~/.local/share].")] = None,
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port")] = 8080,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Build the demo store, print a summary, exit.")]
@@ -867,7 +873,7 @@ def demo(
         table.add_row("stories", str(summary.stories))
         console.print(table)
         for where, reason in summary.errors[:10]:
-            console.print(f"  [red]✗[/red] {where}: {reason}")
+            console.print(f"  [red]✗[/red] {escape(str(where))}: {escape(reason)}")
         if summary.reader_url:
             if summary.updated_article_id:
                 console.print(f"an article updated after its first poll, with its revision history: "
@@ -920,13 +926,9 @@ def bench_web(
     if as_json:
         print_json(result)
         return
-    table = Table(title=f"reader latency: {result['articles']} articles, {clients} clients, think {think}s, "
+    table = rows_table(f"reader latency: {result['articles']} articles, {clients} clients, think {think}s, "
                         f"{workers} worker(s), {result['prerendered_pages']} pages pre-rendered in "
-                        f"{result['prerender_seconds']}s")
-    for column in result["rows"][0] if result["rows"] else ():
-        table.add_column(column, justify="right")
-    for row in result["rows"]:
-        table.add_row(*(str(v) for v in row.values()))
+                        f"{result['prerender_seconds']}s", result["rows"])
     console.print(table)
     console.print("targets (p95 < 50 ms for home, article, story): "
                   + ("[green]met[/green]" if result["targets_met"] else "[red]missed[/red]"))
@@ -986,7 +988,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     if data["runner"] == "celery":
         table.add_row("broker", data["broker"] or "")
         if data["broker_error"]:
-            table.add_row("broker error", f"[red]{data['broker_error']}[/red]")
+            table.add_row("broker error", f"[red]{escape(data['broker_error'])}[/red]")
         else:
             for name, depth in data["queues"].items():
                 table.add_row(f"queue {name}", str(depth))
@@ -997,8 +999,8 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
                 table.add_row("workers", "[yellow]none answering[/yellow]")
     console.print(table)
     for error in data["errors"]:
-        console.print(f"  [red]✗[/red] {_short_time(error['at'])} {error['stage']} {error['url'] or ''}: "
-                      f"{error['reason']}")
+        console.print(f"  [red]✗[/red] {_short_time(error['at'])} {error['stage']} "
+                      f"{escape(error['url'] or '')}: {escape(error['reason'])}")
 
 
 @bench_app.command("scale")
@@ -1021,12 +1023,7 @@ def bench_scale(
     if as_json:
         print_json(rows)
         return
-    table = Table(title="scale-out: Celery workers, PostgreSQL + Redis, pages from loopback")
-    for column in rows[0] if rows else ():
-        table.add_column(column, justify="right")
-    for row in rows:
-        table.add_row(*(str(v) for v in row.values()))
-    console.print(table)
+    console.print(rows_table("scale-out: Celery workers, PostgreSQL + Redis, pages from loopback", rows))
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ import redis
 from sqlalchemy import func, select
 
 from babelwire.bench.ingest import load_pages, serve_pages
+from babelwire.bench.web import stop_server
 from babelwire.config import load_settings
 from babelwire.errors import ConfigError
 from babelwire.loopback import LoopbackServer
@@ -44,13 +45,14 @@ def _drained(client: redis.Redis) -> bool:
 def _run_once(html: list[bytes], workers: int, concurrency: int, model: Path | None, logs: Path) -> dict[str, Any]:
     from babelwire.pipeline.celery_app import configure, enqueue_poll
     from babelwire.pipeline.subscriptions import add_source
-    from babelwire.pipeline.translation import pending_jobs
+    from babelwire.pipeline.translation import count_pending
     from babelwire.store import Store
     from babelwire.store.models import Article, QueueItem, Translation
 
     client = redis.Redis.from_url(REDIS_URL)
     client.flushdb()
     processes: list[subprocess.Popen] = []
+    log_files: list[Any] = []
     with tempfile.TemporaryDirectory(prefix="babelwire-scale-") as home, LoopbackServer() as server, \
             scratch_database(PG_ADMIN_URL, "babelwire_bench") as db_url:
         sitemap_url = serve_pages(server, html)
@@ -70,8 +72,9 @@ def _run_once(html: list[bytes], workers: int, concurrency: int, model: Path | N
         try:
             for i in range(workers):
                 out = (logs / f"worker-{workers}-{i}.log").open("wb")
+                log_files.append(out)
                 processes.append(subprocess.Popen(
-                    [sys.executable, "-m", "babelwire.pipeline.celery_app", "worker",
+                    [sys.executable, "-m", "babelwire", "-v", "worker",
                      "--queues", "fetch,extract,translate", "--concurrency", str(concurrency)],
                     env=env, stdout=out, stderr=subprocess.STDOUT))
             deadline = time.monotonic() + 60
@@ -90,15 +93,13 @@ def _run_once(html: list[bytes], workers: int, concurrency: int, model: Path | N
                 stored = session.scalar(select(func.count(Article.id))) or 0
                 failed = session.scalar(select(func.count(QueueItem.id))) or 0
                 translated = session.scalar(select(func.count(Translation.id))) or 0
-            untranslated = len(pending_jobs(store, settings))
-            from babelwire.store.models import ErrorRecord
-
-            errors = [f"{n}× {stage}: {reason[:120]}" for stage, reason, n in session_errors(store, ErrorRecord)]
+            untranslated = count_pending(store, settings)
+            errors = [f"{n}× {stage}: {reason[:120]}" for stage, reason, n in session_errors(store)]
         finally:
             for process in processes:
-                process.terminate()
-            for process in processes:
-                process.wait(30)
+                stop_server(process)
+            for out in log_files:
+                out.close()
             store.close()
             client.flushdb()
     return {
@@ -109,12 +110,15 @@ def _run_once(html: list[bytes], workers: int, concurrency: int, model: Path | N
     }
 
 
-def session_errors(store: Any, model: Any) -> list[tuple[str, str, int]]:
+def session_errors(store: Any) -> list[tuple[str, str, int]]:
     """The most frequent recorded errors (stage, reason, count)."""
+    from babelwire.store.models import ErrorRecord
+
+    count = func.count(ErrorRecord.id)
     with store.session() as session:
         return list(session.execute(
-            select(model.stage, model.reason, func.count(model.id)).group_by(model.stage, model.reason)
-            .order_by(func.count(model.id).desc()).limit(5)).all())
+            select(ErrorRecord.stage, ErrorRecord.reason, count).group_by(ErrorRecord.stage, ErrorRecord.reason)
+            .order_by(count.desc()).limit(5)).all())
 
 
 def run_scale_bench(

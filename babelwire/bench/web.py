@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 
 from babelwire.document import Block, Document
 from babelwire.store import Store
@@ -144,8 +144,8 @@ def generate_store(url: str, *, articles: int = 10_000, sources: int = 20, seed:
             conn.execute(insert(tables[Revision]), rows_r)
             conn.execute(insert(tables[Translation]), rows_t)
     with store.engine.begin() as conn:
-        conn.execute(tables[Story].update().where(tables[Story].c.id == _bind("sid"))
-                     .values(article_count=_bind("n")),
+        conn.execute(tables[Story].update().where(tables[Story].c.id == bindparam("sid"))
+                     .values(article_count=bindparam("n")),
                      [{"sid": k, "n": n} for k, n in enumerate(counts) if k and n])
         conn.execute(tables[Story].delete().where(tables[Story].c.article_count == 0))
         story_ids = [row[0] for row in conn.execute(tables[Story].select().with_only_columns(tables[Story].c.id))]
@@ -154,12 +154,6 @@ def generate_store(url: str, *, articles: int = 10_000, sources: int = 20, seed:
             conn.exec_driver_sql("ANALYZE")
     store.close()
     return {"articles": list(range(1, articles + 1)), "stories": story_ids}
-
-
-def _bind(name: str) -> Any:
-    from sqlalchemy import bindparam
-
-    return bindparam(name)
 
 
 def free_port() -> int:
@@ -356,7 +350,6 @@ def run_web_bench(
         prerender_seconds = 0.0
         if prerendered:
             from babelwire.config import load_settings
-            from babelwire.store import Store
             from babelwire.web.prerender import prerender
 
             started = time.perf_counter()

@@ -22,7 +22,6 @@ from babelwire.pipeline.local import PollSummary, poll
 from babelwire.pipeline.subscriptions import add_source
 from babelwire.store import Store
 from babelwire.store.models import Article, Base, Revision, Source, Story, Translation
-from babelwire.stories.grouping import regroup_pending
 
 log = logging.getLogger(__name__)
 MARKER = ".babelwire-demo"  # marks a folder the demo created, so it may reset it
@@ -175,8 +174,6 @@ def run_demo(
         step("an outlet updates its article (“Détails à suivre…” replaced); polling again")
         site.publish_update()
         _note_errors(summary, poll(store, settings, all_sources=True))
-        # Idempotent: a no-op when the poll already grouped its articles into stories.
-        regroup_pending(store, settings)
         _count(store, summary, site)
         step(f"{summary.articles} articles, {summary.revisions} revisions, {summary.translations} translations, "
              f"{summary.stories} stories")

@@ -23,7 +23,6 @@ flight, so nothing stays stuck after a crash.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import threading
@@ -32,7 +31,6 @@ from typing import Any
 
 import redis
 from celery import Celery
-from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from babelwire.config import Settings, load_settings, parse_duration
@@ -47,9 +45,8 @@ from babelwire.pipeline.ingest import (
     queue_refreshes,
     record_error,
 )
-from babelwire.pipeline.translation import pending_jobs, translate_pending
+from babelwire.pipeline.translation import pending_jobs, pending_revision_ids, translate_pending
 from babelwire.store import Store
-from babelwire.store.models import QueueItem
 from babelwire.stories.grouping import articles_of_revisions, pending_articles, regroup_pending
 from babelwire.translate.engines import EngineCache
 
@@ -175,15 +172,6 @@ class _WorkerContext:
 _context = _WorkerContext()
 
 
-def _pending_for_source(store: Store, source_id: int) -> list[int]:
-    with store.session() as session:
-        return list(session.scalars(
-            select(QueueItem.id)
-            .where(QueueItem.source_id == source_id, QueueItem.gave_up_at.is_(None))
-            .order_by(QueueItem.id)
-        ))
-
-
 @app.task(name="babelwire.list_source", **TASK_OPTIONS)
 def list_source_task(source_id: int) -> dict[str, Any]:
     """List one source, queue refreshes, and send an ingest task per pending URL of it."""
@@ -191,7 +179,7 @@ def list_source_task(source_id: int) -> dict[str, Any]:
     try:
         outcome = list_source(ctx.store, ctx.fetcher, source_id, ctx.settings)
         refreshes = queue_refreshes(ctx.store, [source_id], ctx.settings) if outcome.ok else 0
-        sent = ctx.dispatcher.ingests(_pending_for_source(ctx.store, source_id))
+        sent = ctx.dispatcher.ingests(pending_items(ctx.store, source_id=source_id))
     finally:
         ctx.leases.release("list", [source_id])
     log.info("listed source %d: %d queued, %d refreshes, %d ingest tasks sent", source_id, outcome.queued,
@@ -220,7 +208,7 @@ def translate_revisions_task(revision_ids: list[int]) -> dict[str, Any]:
     """Translate these revisions plus other pending ones, as one cross-article batch."""
     ctx = _context
     try:
-        others = [job.revision_id for job in pending_jobs(ctx.store, ctx.settings, limit=4 * REVISIONS_PER_TASK)]
+        others = pending_revision_ids(ctx.store, ctx.settings, limit=4 * REVISIONS_PER_TASK)
         candidates = list(dict.fromkeys([*revision_ids, *others]))[:max(REVISIONS_PER_TASK, len(revision_ids))]
         # "running" leases: a second translate worker grabbing "everything pending" skips these.
         claimed = ctx.leases.take("translating", candidates)
@@ -259,7 +247,7 @@ def enqueue_poll(settings: Settings, store: Store, *, all_sources: bool = False)
     if queue_length(leases.client, TASK_QUEUES["babelwire.ingest_item"]) == 0:
         sent["ingests"] = len(dispatcher.ingests(pending_items(store)))
     if queue_length(leases.client, TASK_QUEUES["babelwire.translate_revisions"]) == 0:
-        pending = list(dict.fromkeys(job.revision_id for job in pending_jobs(store, settings)))
+        pending = pending_revision_ids(store, settings)
         running = leases.held("translating", pending)
         sent["translations"] = len(dispatcher.translations([r for r in pending if r not in running]))
     if settings.stories.enabled and queue_length(leases.client, TASK_QUEUES["babelwire.group_stories"]) == 0 \
@@ -274,7 +262,7 @@ def run_scheduler(settings: Settings, *, stop: threading.Event | None = None) ->
     stop = stop or threading.Event()
     tick = parse_duration(settings.poll.tick)
     store = Store(settings.database_url)
-    log.info("scheduler: sending due sources and pending work to %s every %ss", _redacted(settings), tick)
+    log.info("scheduler: sending due sources and pending work to %s every %ss", redacted_broker(settings), tick)
     try:
         while not stop.is_set():
             try:
@@ -322,31 +310,6 @@ def run_worker(
     ])
 
 
-def _redacted(settings: Settings) -> str:
+def redacted_broker(settings: Settings) -> str:
+    """The broker URL with its password masked ('' without a broker)."""
     return app.connection_for_write().as_uri() if settings.broker.url else ""
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m babelwire.pipeline.celery_app worker|scheduler ...`` (what the CLI commands call)."""
-    parser = argparse.ArgumentParser(prog="python -m babelwire.pipeline.celery_app")
-    commands = parser.add_subparsers(dest="command", required=True)
-    worker = commands.add_parser("worker", help="run a Celery worker")
-    worker.add_argument("--queues", default="fetch,extract", help="comma-separated: " + ",".join(QUEUES))
-    worker.add_argument("--concurrency", type=int, default=None)
-    worker.add_argument("--pool", default="threads", choices=["threads", "prefork", "solo"])
-    commands.add_parser("scheduler", help="send due sources and pending work every [poll] tick")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = load_settings()
-    try:
-        if args.command == "worker":
-            run_worker(settings, [q.strip() for q in args.queues.split(",") if q.strip()], args.concurrency,
-                       pool=args.pool)
-        else:
-            run_scheduler(settings)
-    except ConfigError as exc:
-        parser.exit(2, f"error: {exc.reason}\n")
-
-
-if __name__ == "__main__":
-    main()

@@ -21,6 +21,8 @@ from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -124,25 +126,17 @@ def list_source(store: Store, fetcher: Fetcher, source_id: int, settings: Settin
                     record_error(session, "listing", exc.reason, source_id=source_id, url=exc.url or source.url)
             return ListingOutcome(source_id, ok=False, error=exc.reason)
     entries = _dedupe(entries)[: settings.poll.max_entries]
-    for attempt in range(3):
-        try:
-            with store.transaction() as session:
-                row = session.get(Source, source_id)
-                if row is None:
-                    return ListingOutcome(source_id, ok=False, error="source was removed")
-                row.last_polled_at = now
-                row.last_success_at = now
-                row.next_poll_at = next_poll
-                row.consecutive_failures = 0
-                if result is not None and not result.not_modified:
-                    row.etag, row.last_modified = result.etag, result.last_modified
-                queued = _queue_entries(session, row, entries, refresh_pages=source.kind == "page")
-            break
-        except IntegrityError:
-            # Another worker (PostgreSQL: no global write lock) queued one of these URLs between
-            # our read and our write: retry, and the lookup skips what it queued.
-            if attempt == 2:
-                raise
+    with store.transaction() as session:
+        row = session.get(Source, source_id)
+        if row is None:
+            return ListingOutcome(source_id, ok=False, error="source was removed")
+        row.last_polled_at = now
+        row.last_success_at = now
+        row.next_poll_at = next_poll
+        row.consecutive_failures = 0
+        if result is not None and not result.not_modified:
+            row.etag, row.last_modified = result.etag, result.last_modified
+        queued = _queue_entries(session, row, entries, refresh_pages=source.kind == "page")
     return ListingOutcome(source_id, ok=True, not_modified=bool(result and result.not_modified), queued=queued)
 
 
@@ -158,35 +152,30 @@ def _dedupe(entries: list[Entry]) -> list[Entry]:
     return unique
 
 
+def _enqueue(session: Session, rows: list[dict]) -> int:
+    """Insert queue items, skipping URLs already queued — also those another worker queued since
+    we looked (PostgreSQL has no global write lock); how many were inserted."""
+    if not rows:
+        return 0
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+    return session.connection().execute(insert(QueueItem).on_conflict_do_nothing(index_elements=["url"]), rows).rowcount
+
+
 def _queue_entries(session: Session, source: Source, entries: list[Entry], *, refresh_pages: bool) -> int:
     urls = [e.url for e in entries]
     if not urls:
         return 0
     known = dict(session.execute(select(ArticleURL.url, ArticleURL.article_id).where(ArticleURL.url.in_(urls))).all())
     queued = set(session.scalars(select(QueueItem.url).where(QueueItem.url.in_(urls))))
-    count = 0
-    for entry in entries:
-        if entry.url in queued or (entry.url in known and not refresh_pages):
-            continue
-        session.add(QueueItem(url=entry.url, source_id=source.id, article_id=known.get(entry.url),
-                              entry_title=entry.title, entry_published=entry.published))
-        count += 1
-    return count
+    return _enqueue(session, [
+        {"url": entry.url, "source_id": source.id, "article_id": known.get(entry.url),
+         "entry_title": entry.title, "entry_published": entry.published}
+        for entry in entries if entry.url not in queued and (entry.url not in known or refresh_pages)
+    ])
 
 
 def queue_refreshes(store: Store, source_ids: list[int], settings: Settings) -> int:
     """Queue again the articles of these sources first seen within the refresh window."""
-    for attempt in range(3):
-        try:
-            return _queue_refreshes(store, source_ids, settings)
-        except IntegrityError:
-            # A concurrent listing queued one of these URLs first (see list_source): retry.
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _queue_refreshes(store: Store, source_ids: list[int], settings: Settings) -> int:
     since = utcnow() - timedelta(seconds=parse_duration(settings.poll.refresh_window))
     with store.transaction() as session:
         rows = session.execute(
@@ -194,20 +183,17 @@ def _queue_refreshes(store: Store, source_ids: list[int], settings: Settings) ->
             .where(Article.source_id.in_(source_ids), Article.first_seen_at >= since)
         ).all()
         queued = set(session.scalars(select(QueueItem.url).where(QueueItem.url.in_([r.url for r in rows]))))
-        count = 0
-        for article_id, url, source_id in rows:
-            if url not in queued:
-                session.add(QueueItem(url=url, source_id=source_id, article_id=article_id))
-                count += 1
-    return count
+        return _enqueue(session, [{"url": url, "source_id": source_id, "article_id": article_id}
+                                  for article_id, url, source_id in rows if url not in queued])
 
 
-def pending_items(store: Store) -> list[int]:
-    """Ids of queued URLs not given up on, oldest first."""
+def pending_items(store: Store, *, source_id: int | None = None) -> list[int]:
+    """Ids of queued URLs not given up on (of one source, if given), oldest first."""
+    query = select(QueueItem.id).where(QueueItem.gave_up_at.is_(None)).order_by(QueueItem.id)
+    if source_id is not None:
+        query = query.where(QueueItem.source_id == source_id)
     with store.session() as session:
-        return list(session.scalars(
-            select(QueueItem.id).where(QueueItem.gave_up_at.is_(None)).order_by(QueueItem.id)
-        ))
+        return list(session.scalars(query))
 
 
 @dataclass

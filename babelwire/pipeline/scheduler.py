@@ -17,7 +17,6 @@ from babelwire.fetch.result import FetchResult
 from babelwire.pipeline.ingest import due_sources, pending_items, record_error
 from babelwire.pipeline.local import PollSummary, poll
 from babelwire.store import Store
-from babelwire.stories.grouping import regroup_pending
 from babelwire.translate.engines import EngineCache
 
 log = logging.getLogger(__name__)
@@ -107,8 +106,6 @@ class PollScheduler:
                            engines=self._engines)
         finally:
             fetcher.close()
-        # Idempotent: places only articles still without a story (none if the poll grouped them).
-        regroup_pending(self.store, self.settings)
         self.polls += 1
         log.info("poll done: %d sources, %d new, %d updated, %d failed, %d translated", summary.sources,
                  summary.new, summary.updated, summary.failed, summary.translation.translated)

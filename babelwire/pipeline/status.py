@@ -10,7 +10,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy import func, select
 
 from babelwire.config import Settings
-from babelwire.pipeline.translation import pending_jobs
+from babelwire.pipeline.translation import count_pending
 from babelwire.store import Store
 from babelwire.store.models import ErrorRecord, QueueItem
 
@@ -26,10 +26,9 @@ def _store_status(store: Store, settings: Settings) -> dict[str, Any]:
             select(ErrorRecord.at, ErrorRecord.stage, ErrorRecord.url, ErrorRecord.reason)
             .order_by(ErrorRecord.at.desc(), ErrorRecord.id.desc()).limit(RECENT_ERRORS)
         ).all()
-    jobs = pending_jobs(store, settings)
     return {
         "fetch_queue": {"pending": pending, "given_up": given_up},
-        "translations_pending": len(jobs),
+        "translations_pending": count_pending(store, settings),
         "errors": [{"at": at.isoformat(), "stage": stage, "url": url, "reason": reason}
                    for at, stage, url, reason in errors],
     }
@@ -66,11 +65,11 @@ def collect_status(store: Store, settings: Settings, *, timeout: float = 1.0) ->
     }
     status.update(_store_status(store, settings))
     if settings.broker.url:
-        from babelwire.pipeline.celery_app import app
+        from babelwire.pipeline.celery_app import redacted_broker
 
         try:
             status.update(_broker_status(settings, timeout))
-            status["broker"] = app.connection_for_write().as_uri()  # password masked
+            status["broker"] = redacted_broker(settings)
         except (redis.exceptions.RedisError, BrokerError, OSError) as exc:  # status renders with the broker down
             log.warning("broker unreachable: %s", exc)
             status["broker_error"] = f"{type(exc).__name__}: {exc}"

@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, defer
 
 from babelwire.config import Settings
 from babelwire.document import Document
@@ -58,41 +59,71 @@ def targets_for(source: Source, settings: Settings) -> list[str]:
     return list(source.translate_to or settings.translate.to)
 
 
+def _pending(session: Session, settings: Settings, *, revision_ids: list[int] | None, limit: int | None,
+             documents: bool) -> Iterator[tuple[str, Revision, Article, Source]]:
+    """(target, revision, article, source) still to translate: newest revisions without that
+    translation, oldest first per target; ``documents=False`` leaves the documents unread."""
+    newest = (
+        select(Revision.article_id, func.max(Revision.number).label("number"))
+        .group_by(Revision.article_id).subquery()
+    )
+    overrides = session.scalars(select(Source.translate_to).where(Source.translate_to.is_not(None))).all()
+    all_targets = sorted({*settings.translate.to, *(t for targets in overrides if targets for t in targets)})
+    for target in all_targets:
+        missing = ~exists().where(Translation.revision_id == Revision.id, Translation.target == target)
+        query = (
+            select(Revision, Article, Source)
+            .join(newest, (newest.c.article_id == Revision.article_id) & (newest.c.number == Revision.number))
+            .join(Article, Article.id == Revision.article_id)
+            .join(Source, Source.id == Article.source_id)
+            # Articles already in the target language (or of unknown language) need no translation.
+            .where(missing, Source.translate.is_(True),
+                   func.coalesce(Source.language, Article.language) != target)
+            .order_by(Revision.id)
+            .limit(limit)
+        )
+        if not documents:
+            query = query.options(defer(Revision.document))
+        if revision_ids is not None:
+            query = query.where(Revision.id.in_(revision_ids))
+        for revision, article, source in session.execute(query):
+            if target in targets_for(source, settings):
+                yield target, revision, article, source
+
+
 def pending_jobs(store: Store, settings: Settings, *, revision_ids: list[int] | None = None,
                  limit: int = 2000) -> list[_Job]:
     """(revision, target) pairs still to translate: newest revisions without that translation."""
     if not settings.translate.enabled:
         return []
-    newest = (
-        select(Revision.article_id, func.max(Revision.number).label("number"))
-        .group_by(Revision.article_id).subquery()
-    )
-    jobs: list[_Job] = []
     with store.session() as session:
-        overrides = session.scalars(select(Source.translate_to).where(Source.translate_to.is_not(None))).all()
-        all_targets = sorted({*settings.translate.to, *(t for targets in overrides if targets for t in targets)})
-        for target in all_targets:
-            missing = ~exists().where(Translation.revision_id == Revision.id, Translation.target == target)
-            query = (
-                select(Revision, Article, Source)
-                .join(newest, (newest.c.article_id == Revision.article_id) & (newest.c.number == Revision.number))
-                .join(Article, Article.id == Revision.article_id)
-                .join(Source, Source.id == Article.source_id)
-                # Articles already in the target language (or of unknown language) need no translation.
-                .where(missing, Source.translate.is_(True),
-                       func.coalesce(Source.language, Article.language) != target)
-                .order_by(Revision.id)
-                .limit(limit)
-            )
-            if revision_ids is not None:
-                query = query.where(Revision.id.in_(revision_ids))
-            for revision, article, source in session.execute(query):
-                if target not in targets_for(source, settings):
-                    continue
-                language = source.language or article.language or revision.document.get("language")
-                jobs.append(_Job(revision.id, article.id, source.id, language, target,
-                                 source.engine or settings.translate.engine, revision.document))
+        jobs = [
+            _Job(revision.id, article.id, source.id,
+                 source.language or article.language or revision.document.get("language"), target,
+                 source.engine or settings.translate.engine, revision.document)
+            for target, revision, article, source in _pending(session, settings, revision_ids=revision_ids,
+                                                              limit=limit, documents=True)
+        ]
     return jobs[:limit]
+
+
+def pending_revision_ids(store: Store, settings: Settings, *, limit: int | None = 2000) -> list[int]:
+    """Ids of the revisions with a translation still to make, oldest first (documents not read);
+    ``limit=None`` for all of them."""
+    if not settings.translate.enabled:
+        return []
+    with store.session() as session:
+        ids = dict.fromkeys(revision.id for _target, revision, _article, _source
+                            in _pending(session, settings, revision_ids=None, limit=limit, documents=False))
+    return list(ids)[:limit]
+
+
+def count_pending(store: Store, settings: Settings) -> int:
+    """How many (revision, target) translations are still to make."""
+    if not settings.translate.enabled:
+        return 0
+    with store.session() as session:
+        return sum(1 for _ in _pending(session, settings, revision_ids=None, limit=None, documents=False))
 
 
 def translate_pending(

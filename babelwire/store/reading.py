@@ -160,16 +160,6 @@ def story_row(store: Store, story_id: int) -> dict[str, Any] | None:
                 "updated_at": _iso(story.updated_at), "article_count": story.article_count}
 
 
-def list_story_rows(store: Store, *, limit: int, offset: int = 0) -> list[dict[str, Any]]:
-    """Stories most recently updated first (their own fields only)."""
-    with store.session() as session:
-        stories = session.scalars(
-            select(Story).where(Story.article_count > 0)
-            .order_by(Story.updated_at.desc(), Story.id.desc()).limit(limit).offset(offset))
-        return [{"id": s.id, "title": s.title, "start_at": _iso(s.start_at), "end_at": _iso(s.end_at),
-                 "updated_at": _iso(s.updated_at), "article_count": s.article_count} for s in stories]
-
-
 def source_names(store: Store) -> list[tuple[int, str]]:
     """(id, name) of every source, for filters."""
     with store.session() as session:

@@ -8,7 +8,6 @@ article's rows by hand (repairs, tests).
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
@@ -18,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from babelwire.store.database import Store
 
-log = logging.getLogger(__name__)
 SLOTS = 64  # SQLite rowid = article_id * SLOTS + slot (0: original, 1..63: translations)
 MAX_TERMS = 12
 _START, _STOP = "\x02", "\x03"

@@ -152,12 +152,13 @@ def _attribute_after(after: str) -> tuple[str | None, bool]:
             rest = _CUT.split(match.group("rest"), maxsplit=1)[0]
             # "the secretary general of NATO, Jens Stoltenberg": a title, a comma, then the name.
             head, _, tail = match.group("rest").partition(",")
-            name = _name_in(rest) if _name_in(rest) and " " in (_name_in(rest) or "") else None
+            candidate = _name_in(rest)
+            name = candidate if candidate and " " in candidate else None
             if name is None and tail:
                 tail_name = _name_in(_CUT.split(tail, maxsplit=1)[0])
                 if tail_name and " " in tail_name and _name_in(head) in (None, "NATO", "OTAN"):
                     name = tail_name
-            return name or _name_in(rest), False
+            return name or candidate, False
     match = _AFTER_NAME_VERB.match(clause)
     if match:
         if _PRONOUN_SUBJECT.match(match.group("name")):
@@ -197,43 +198,48 @@ def _sentence_start(text: str, position: int) -> int:
     return cut + 2 if cut >= 0 else 0
 
 
+# A "quotation" that holds its own attribution is a mismatched pair of marks, not a quote.
+_SELF_ATTRIBUTED = re.compile(rf",\s*(?:{_AUX}\s+)?(?:{_VERB})\s+(?:the\s+|le\s+|la\s+)?[^,]*[A-Z]\w+\s+[A-Z]\w+", re.I)
+
+
 def _quote_text(raw: str) -> str | None:
     text = " ".join(raw.split()).strip(" ,;:")
     if len(text.split()) < MIN_WORDS:
         return None
-    # A "quotation" that holds its own attribution is a mismatched pair of marks, not a quote.
-    if re.search(rf",\s*(?:{_AUX}\s+)?(?:{_VERB})\s+(?:the\s+|le\s+|la\s+)?[^,]*[A-Z]\w+\s+[A-Z]\w+", text, re.I):
+    if _SELF_ATTRIBUTED.search(text):
         return None
     return text
 
 
 def _block_quotes(text: str, offset: int, context: str, speakers: list[tuple[int, str]]) -> list[Quote]:
     """Quotes of one paragraph; ``context`` is the document text up to and including it."""
-    found: list[tuple[int, int, str]] = []
+    # (start, end, quote, the attribution after it when already read)
+    found: list[tuple[int, int, str, tuple[str | None, bool] | None]] = []
     used: list[tuple[int, int]] = []
     for match in _PAIR.finditer(text):
         quote = _quote_text(match.group(2))
         used.append((match.start(), match.end()))
         if quote:
-            found.append((match.start(), match.end(), quote))
+            found.append((match.start(), match.end(), quote, None))
     # A lone closing mark directly followed by an attribution ends a quotation whose opening
     # mark was lost: the quotation is the sentence before it.
     for match in _LONE_CLOSE.finditer(text):
         if any(start <= match.start() < end for start, end in used):
             continue
         after = text[match.end():]
-        speaker, pronoun = _attribute_after(after)
-        if not (speaker or pronoun) or not re.match(r"\s*,", after):
+        attribution = _attribute_after(after)
+        if not any(attribution) or not re.match(r"\s*,", after):
             continue
         start = max(_sentence_start(text, match.start() - 1), max((e for s, e in used if e <= match.start()),
                                                                   default=0))
         quote = _quote_text(text[start:match.start()])
         if quote:
-            found.append((start, match.end(), quote))
+            found.append((start, match.end(), quote, attribution))
     quotes: list[Quote] = []
     previous_end = 0
-    for start, end, quote in sorted(found):
-        speaker, pronoun = _attribute_after(text[end:])
+    persons = _persons(context)
+    for start, end, quote, attribution in sorted(found, key=lambda f: f[:3]):
+        speaker, pronoun = attribution or _attribute_after(text[end:])
         if speaker is None and not pronoun:
             speaker, pronoun = _attribute_before(text[_sentence_start(text, start):start])
         here = offset + start
@@ -243,11 +249,11 @@ def _block_quotes(text: str, offset: int, context: str, speakers: list[tuple[int
             speaker = quotes[-1].speaker
         if speaker is None and pronoun:
             candidates = [(pos, name) for pos, name in speakers if pos < here]
-            candidates += [(pos, name) for pos, name in _persons(context) if pos < here]
+            candidates += [(pos, name) for pos, name in persons if pos < here]
             speaker = max(candidates)[1] if candidates else None
         if speaker and " " not in speaker:
             # "Sherman" after "Wendy Sherman" was named: the full name.
-            full = [name for _pos, name in _persons(context) if name.split()[-1] == speaker]
+            full = [name for _pos, name in persons if name.split()[-1] == speaker]
             speaker = full[0] if full else speaker
         if speaker:
             speakers.append((here, speaker))

@@ -14,11 +14,10 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 log = logging.getLogger(__name__)
 
-Method = Literal["tfidf", "embedding", "combined"]
 METHODS: tuple[str, ...] = ("tfidf", "embedding", "combined")
 LEAD_BLOCKS = 3  # paragraphs after the title that make the lead
 LEAD_CHARS = 900  # enough for a news lead; later paragraphs drift to background and quotes

@@ -206,11 +206,15 @@ def _render(plan: _TextPlan, translations: Mapping[str, str], target: str) -> st
     return apply_typography(join_segments(plan.text, plan.segments, rendered), target)
 
 
+def _document_units(blocks: list[_TextPlan], title: _TextPlan | None) -> list[str]:
+    """The texts to translate of a document's blocks and title, in order."""
+    return [text for plan in [*blocks, *([title] if title else [])] for text in _units(plan)]
+
+
 def _units(plan: _TextPlan) -> list[str]:
     return [text for parts in plan.sentences for kind, text in parts if kind == "unit"]
 
 
-_MARKS = "«»“”„\"‹›"
 _QUOTED = re.compile(r"[«“„\"‹]\s*([^«»“”„\"‹›]*?)\s*[»”\"›]")
 
 
@@ -283,11 +287,10 @@ def translate_documents(
     ]
     wanted: dict[str, str] = {}
     for blocks, title in plans:
-        for plan in [*blocks, *([title] if title else [])]:
-            for text in _units(plan):
-                wanted.setdefault(memory_key(text), text)
-                for inner in _inner_quotes(text):  # to check the engine kept each one in place
-                    wanted.setdefault(memory_key(inner), inner)
+        for text in _document_units(blocks, title):
+            wanted.setdefault(memory_key(text), text)
+            for inner in _inner_quotes(text):  # to check the engine kept each one in place
+                wanted.setdefault(memory_key(inner), inner)
     translations, remembered = _translate_keys(wanted, engine, source, target, memory, batch_size)
 
     # Second pass: where the engine displaced or emptied a short inline quotation, cut that text at
@@ -300,10 +303,9 @@ def translate_documents(
     plans = [([replan(p) for p in blocks], replan(title)) for blocks, title in plans]
     retry: dict[str, str] = {}
     for blocks, title in plans:
-        for plan in [*blocks, *([title] if title else [])]:
-            for text in _units(plan):
-                if memory_key(text) not in translations:
-                    retry.setdefault(memory_key(text), text)
+        for text in _document_units(blocks, title):
+            if memory_key(text) not in translations:
+                retry.setdefault(memory_key(text), text)
     if retry:
         more, more_remembered = _translate_keys(retry, engine, source, target, memory, batch_size)
         translations.update(more)
@@ -318,7 +320,7 @@ def translate_documents(
             flags.append(check_block(block.text, text, source, target))
         new_title = _render(title, translations, target) if title else doc.title
         title_flags = check_block(doc.title, new_title, source, target) if title and new_title else []
-        keys = [memory_key(t) for plan in [*blocks, *([title] if title else [])] for t in _units(plan)]
+        keys = [memory_key(t) for t in _document_units(blocks, title)]
         results.append(TranslatedDocument(
             document=replace(doc, blocks=new_blocks, title=new_title, language=target),
             flags=flags, title_flags=title_flags, sentences=len(keys),

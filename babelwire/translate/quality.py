@@ -11,7 +11,7 @@ import contextlib
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
@@ -132,31 +132,31 @@ def source_language_share(text: str, source: str, target: str) -> float | None:
     """How sure lingua is that the text is in the source rather than the target language."""
     if not _is_prose(text):
         return None
-    detector = _pair_detector(_language(source), _language(target))
+    scorer = _source_scorer(_language(source), _language(target))
+    return None if scorer is None else scorer(text)
+
+
+def _source_scorer(source: str, target: str) -> Callable[[str], float] | None:
+    """text → lingua's confidence that it is in ``source`` rather than ``target`` (None when
+    lingua does not know one of them)."""
+    detector = _pair_detector(source, target)
     if detector is None:
         return None
-    language = Language.from_iso_code_639_1(IsoCode639_1.from_str(_language(source)))
-    return detector.compute_language_confidence(text, language)
+    language = Language.from_iso_code_639_1(IsoCode639_1.from_str(source))
+    return functools.partial(detector.compute_language_confidence, language=language)
 
 
 def untranslated_words(source: str, translation: str, source_lang: str, target_lang: str) -> list[str]:
     """Lower-case words of the source that the translation kept and that read as source-language
     words (lingua restricted to the two languages), in order of appearance."""
     src, tgt = _language(source_lang), _language(target_lang)
-    if src == tgt:
+    scorer = _source_scorer(src, tgt) if src != tgt else None
+    if scorer is None:
         return []
-    detector = _pair_detector(src, tgt)
-    if detector is None:
-        return []
-    language = Language.from_iso_code_639_1(IsoCode639_1.from_str(src))
     source_words = {w.casefold() for w in _LOWER_WORD.findall(source)}
-    kept: list[str] = []
-    for word in _LOWER_WORD.findall(translation):
-        if word.islower() and word.casefold() in source_words and word not in kept and (
-            detector.compute_language_confidence(word, language) >= MIN_WORD_CONFIDENCE
-        ):
-            kept.append(word)
-    return kept
+    candidates = dict.fromkeys(w for w in _LOWER_WORD.findall(translation)
+                               if w.islower() and w.casefold() in source_words)
+    return [word for word in candidates if scorer(word) >= MIN_WORD_CONFIDENCE]
 
 
 def _fold(text: str) -> str:

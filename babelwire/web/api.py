@@ -14,6 +14,7 @@ from starlette.requests import Request
 from babelwire.errors import BabelwireError
 from babelwire.pipeline.subscriptions import source_health
 from babelwire.store.reading import latest_articles
+from babelwire.stories.views import story_of
 from babelwire.web import schemas
 from babelwire.web.context import WebContext, web_context
 from babelwire.web.paging import links, optional_int, optional_text, window
@@ -43,8 +44,6 @@ def api_articles(request: Request, ctx: Context, source: str | None = None, lang
     w = window(ctx.settings.web.page_size, page=page, limit=limit, offset=offset)
     rows = latest_articles(ctx.reader, target=target_language(ctx.settings, lang), source_id=optional_int(source),
                            language=optional_text(language), limit=w.limit + 1, offset=w.offset)
-    for row in rows:
-        del row["revision_id"]
     return _page(request, rows, w)
 
 
@@ -63,13 +62,11 @@ def api_article(ctx: Context, article_id: int, lang: Lang = None) -> Any:
 def api_article_story(ctx: Context, article_id: int, lang: Lang = None) -> Any:
     """The story of an article, or the article alone (id null) while it is in none."""
     target = target_language(ctx.settings, lang)
-    rows = latest_articles(ctx.reader, target=target, ids=[article_id], limit=1)
-    if not rows:
+    story_id = story_of(ctx.reader, article_id)
+    view = (story_view(ctx.reader, story_id, target=target) if story_id is not None
+            else group_view(ctx.reader, target=target, article_id=article_id))
+    if view is None:
         raise HTTPException(404, f"no article {article_id}")
-    if rows[0]["story_id"] is not None:
-        view = story_view(ctx.reader, rows[0]["story_id"], target=target)
-    else:
-        view = group_view(ctx.reader, target=target, article_id=article_id)
     return view
 
 
@@ -78,7 +75,7 @@ def api_stories(request: Request, ctx: Context, lang: Lang = None, limit: Limit 
                 page: PageNo = None) -> Any:
     """Stories, most recently updated first."""
     w = window(ctx.settings.web.page_size, page=page, limit=limit, offset=offset)
-    rows = story_list(ctx.reader, target=target_language(ctx.settings, lang), limit=w.limit + 1, offset=w.offset)
+    rows = story_list(ctx.reader, limit=w.limit + 1, offset=w.offset)
     return _page(request, rows, w)
 
 

@@ -8,7 +8,6 @@ answered 304 when the client has it, and is cached until the store changes.
 from __future__ import annotations
 
 import gc
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -32,7 +31,6 @@ from babelwire.web.prerender import BackgroundWarmer, PageStore
 from babelwire.web.rendering import Renderer
 from babelwire.web.security import SecurityHeadersMiddleware
 
-log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 _HEADINGS = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 422: "Bad request"}
 

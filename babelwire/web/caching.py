@@ -156,7 +156,7 @@ class ConditionalCacheMiddleware:
             await self.app(scope, receive, send)
             return
         entity = self.pages is not None and not scope.get("query_string") and page_key(scope["path"])
-        if entity and await self._entity_page(scope, receive, send, self.pages):
+        if entity and await self._entity_page(scope, receive, send):
             return
         if not self.clock.version:  # the first request: nothing to answer with yet
             await anyio.to_thread.run_sync(self.clock.refresh)
@@ -164,22 +164,28 @@ class ConditionalCacheMiddleware:
             await self.clock.refresh_if_stale()
         version = self.clock.version
         key = (scope["path"], scope.get("query_string", b""))
-        entry = self._get(key, version)
-        if entry is None:
-            entry = await self._render_once(key, scope, receive, version)
-            if entry.status != 200:
-                await self._send(send, scope, entry, conditional=False)
-                return
-            self._put(key, entry)
-        await self._send(send, scope, entry, conditional=True)
+        entry = self._get(key, version) or await self._fresh(key, scope, receive, send, version)
+        if entry is not None:
+            await self._send(send, scope, entry, conditional=True)
 
-    async def _entity_page(self, scope: Scope, receive: Receive, send: Send, pages: PageStore) -> bool:
+    async def _fresh(self, key: tuple[str, bytes], scope: Scope, receive: Receive, send: Send,
+                     version: str) -> _Entry | None:
+        """Render the answer (once for concurrent requests) and cache it; an error answer is sent
+        as it is, uncached and without validators, and None returned."""
+        entry = await self._render_once(key, scope, receive, version)
+        if entry.status != 200:
+            await self._send(send, scope, entry, conditional=False)
+            return None
+        self._put(key, entry)
+        return entry
+
+    async def _entity_page(self, scope: Scope, receive: Receive, send: Send) -> bool:
         """Answer an article or story page from memory or its pre-rendered copy when that copy's
         version is the current one (one indexed query), else render, answer and store it; False
         when there is no such entity."""
+        pages = self.pages
+        assert pages is not None
         path = scope["path"]
-        if not page_key(path):
-            return False
         current, page = await self._db(pages.lookup, path)
         if current is None:
             return False
@@ -190,11 +196,9 @@ class ConditionalCacheMiddleware:
             entry = _Entry(current, time.monotonic(), page.status, page.headers, page.body, page.etag)
             self._put(key, entry)
         if entry is None:
-            entry = await self._render_once(key, scope, receive, current)
-            if entry.status != 200:
-                await self._send(send, scope, entry, conditional=False)
+            entry = await self._fresh(key, scope, receive, send, current)
+            if entry is None:
                 return True
-            self._put(key, entry)
             stored = StoredPage(current, entry.status, entry.headers, entry.body, entry.etag)
             await anyio.to_thread.run_sync(pages.save, path, stored)
         await self._send(send, scope, entry, conditional=True)
@@ -232,11 +236,6 @@ class ConditionalCacheMiddleware:
     def _drop(self, key: tuple[str, bytes]) -> None:
         entry = self._entries.pop(key)
         self._bytes -= len(entry.body)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
 
     async def _render_once(self, key: tuple[str, bytes], scope: Scope, receive: Receive, version: str) -> _Entry:
         """``_render``, shared with every request for the same answer that arrives meanwhile."""

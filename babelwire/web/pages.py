@@ -11,6 +11,7 @@ from starlette.requests import Request
 
 from babelwire.pipeline.subscriptions import source_health
 from babelwire.store.reading import article_languages, latest_articles, source_names
+from babelwire.stories.views import story_of
 from babelwire.web.context import WebContext, web_context
 from babelwire.web.paging import optional_int, optional_text, window
 from babelwire.web.views import article_view, group_view, search_hits, story_list, story_view, target_language
@@ -34,7 +35,7 @@ def home(request: Request, ctx: Context, source: str | None = None, language: st
     w = window(ctx.settings.web.page_size, page=page)
     rows = latest_articles(ctx.reader, target=target, source_id=source_id, language=language,
                            limit=w.limit + 1, offset=w.offset)
-    stories = story_list(ctx.reader, target=target, limit=HOME_STORIES) if page == 1 and not source_id else []
+    stories = story_list(ctx.reader, limit=HOME_STORIES) if page == 1 and not source_id else []
     feed_url = (f"/feeds/sources/{source_id}.atom" if source_id else
                 f"/feeds/languages/{language}.atom" if language else None)
     return ctx.renderer.page(
@@ -58,12 +59,12 @@ def article(request: Request, ctx: Context, article_id: int, lang: str | None = 
 def article_story(request: Request, ctx: Context, article_id: int, lang: str | None = None) -> Response:
     """The article's story, or the article alone as a group of one while it has none."""
     target = target_language(ctx.settings, lang)
+    story_id = story_of(ctx.reader, article_id)
+    if story_id is not None:
+        return RedirectResponse(f"{request.scope.get('root_path', '')}/stories/{story_id}{_lang_q(lang)}", 307)
     view = group_view(ctx.reader, target=target, article_id=article_id)
     if view is None:
         raise HTTPException(404, f"There is no article {article_id}.")
-    story_id = latest_articles(ctx.reader, target=target, ids=[article_id], limit=1)[0]["story_id"]
-    if story_id is not None:
-        return RedirectResponse(f"{request.scope.get('root_path', '')}/stories/{story_id}{_lang_q(lang)}", 307)
     return ctx.renderer.page(request, "story.html", s=view, target=target, lang_q=_lang_q(lang), page_lang=target,
                              api_url=f"/api/articles/{article_id}/story{_lang_q(lang)}")
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from babelwire import __version__
 from babelwire.store.database import Store
@@ -181,7 +182,7 @@ class PageStore:
             with self.writer.transaction() as session:
                 session.execute(delete(RenderedPage).where(RenderedPage.key == path))
                 session.execute(insert(RenderedPage).values(**row))
-        except Exception as exc:  # e.g. the database is locked by a long write: render again later
+        except SQLAlchemyError as exc:  # e.g. the database is locked by a long write: render again later
             log.warning("could not store the rendered page %s: %s", path, exc)
 
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 from itertools import pairwise, zip_longest
 from typing import Any
 
 from babelwire.config import Settings
 from babelwire.store.articles import get_article
 from babelwire.store.database import Store
-from babelwire.store.reading import latest_articles, list_story_rows, revision_documents, story_row
+from babelwire.store.reading import latest_articles, revision_documents
 from babelwire.store.search import search
 from babelwire.translate.engines.openai import language_name
 from babelwire.translate.quality import FLAG_DESCRIPTIONS
 from babelwire.web.diff import revision_diff
 
-log = logging.getLogger(__name__)
 MAX_DIFFS = 5  # revision pairs diffed on an article page (newest first); older ones: API only
 LEAD_CHARS = 400
 
@@ -120,20 +118,14 @@ def _lead_and_quotes(original: dict[str, Any], translation: dict[str, Any] | Non
     return lead, [q.to_dict() for q in quotes]
 
 
-def group_view(store: Store, *, target: str, story_id: int | None = None,
-               article_id: int | None = None) -> dict[str, Any] | None:
-    """A story (or an article not yet in one, as a group of one) in the shape of
-    ``stories.views.get_story``: leads from each article's translation, quotations from its quote blocks."""
-    story = story_row(store, story_id) if story_id is not None else None
-    if story_id is not None and story is None:
-        return None
-    rows = latest_articles(store, target=target, story_id=story_id,
-                           ids=[article_id] if article_id is not None else None, limit=200)
+def group_view(store: Store, *, target: str, article_id: int) -> dict[str, Any] | None:
+    """An article not yet in a story, as a group of one in the shape of ``stories.views.get_story``."""
+    rows = latest_articles(store, target=target, ids=[article_id], limit=1)
     if not rows:
         return None
     documents = revision_documents(store, [r["revision_id"] for r in rows if r["revision_id"]], target=target)
     articles = []
-    for row in sorted(rows, key=lambda r: r["published"] or r["first_seen_at"] or ""):
+    for row in rows:
         original, translation = documents.get(row["revision_id"], ({}, None))
         lead, quotes = _lead_and_quotes(original, translation["document"] if translation else None,
                                         row["language"] or "")
@@ -142,10 +134,10 @@ def group_view(store: Store, *, target: str, story_id: int | None = None,
     times = [a["published"] for a in articles if a["published"]] or [r["first_seen_at"] for r in rows]
     first = articles[0]
     return {
-        "id": story_id,
-        "title": (story or {}).get("title") or first["translated_title"] or first["title"],
-        "start_at": (story or {}).get("start_at") or min(times),
-        "end_at": (story or {}).get("end_at") or max(times),
+        "id": None,
+        "title": first["translated_title"] or first["title"],
+        "start_at": min(times),
+        "end_at": max(times),
         "articles": articles,
     }
 
@@ -154,18 +146,13 @@ def story_view(store: Store, story_id: int, *, target: str) -> dict[str, Any] | 
     """A story: every outlet's article with its lead and attributed quotations."""
     from babelwire.stories.views import get_story
 
-    story = get_story(store, story_id, target=target)
-    if story is not None:
-        story.setdefault("id", story_id)
-    return story
+    return get_story(store, story_id, target=target)
 
 
-def story_list(store: Store, *, target: str, limit: int, offset: int = 0) -> list[dict[str, Any]]:
-    """Recent stories (title, span, article count) for the home page and the API."""
-    try:
-        from babelwire.stories.views import list_stories
-    except ImportError:
-        return list_story_rows(store, limit=limit, offset=offset)
+def story_list(store: Store, *, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+    """Recent stories (title, span, article count, outlets) for the home page and the API."""
+    from babelwire.stories.views import list_stories
+
     return list_stories(store, limit=limit, offset=offset)
 
 
