@@ -1,110 +1,41 @@
-"""The ``babelwire`` command: parse, call a service, render with Rich."""
+"""Commands: sources, polling, articles, translation, stories, evaluation, benchmarks, serving."""
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from babelwire.cli.app import (
+    app,
+    article_app,
+    bench_app,
+    config_app,
+    console,
+    err_console,
+    eval_app,
+    fail,
+    open_store,
+    print_json,
+    rows_table,
+    settings,
+    source_app,
+    story_app,
+)
 from babelwire.config import (
     CONFIG_NAME,
     Settings,
     default_config_text,
     describe_settings,
     format_duration,
-    load_settings,
 )
 from babelwire.errors import BabelwireError, ConfigError
-
-app = typer.Typer(help="babelwire: a self-hosted automatic foreign-language news wire.", no_args_is_help=True)
-source_app = typer.Typer(help="Watch sources: feeds, sitemaps and pages.", no_args_is_help=True)
-article_app = typer.Typer(help="Read stored articles.", no_args_is_help=True)
-eval_app = typer.Typer(help="Measure quality on evaluation data.", no_args_is_help=True)
-bench_app = typer.Typer(help="Measure speed and memory.", no_args_is_help=True)
-config_app = typer.Typer(help="Show settings.", no_args_is_help=True)
-models_app = typer.Typer(help="Translation models for the ct2 engine.", no_args_is_help=True)
-story_app = typer.Typer(help="Stories: one event, every outlet.", no_args_is_help=True)
-app.add_typer(source_app, name="source")
-app.add_typer(article_app, name="article")
-app.add_typer(eval_app, name="eval")
-app.add_typer(bench_app, name="bench")
-app.add_typer(config_app, name="config")
-app.add_typer(models_app, name="models")
-app.add_typer(story_app, name="story")
-
-console = Console()
-err_console = Console(stderr=True)
-
-
-class _State:
-    home: Path | None = None
-
-
-state = _State()
-
-
-def settings() -> Settings:
-    try:
-        return load_settings(state.home)
-    except ConfigError as exc:
-        err_console.print(f"[red]configuration error:[/red] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
-
-
-def open_store(cfg: Settings | None = None):  # -> Store
-    from babelwire.store import Store
-
-    cfg = cfg or settings()
-    try:
-        return Store(cfg.database_url)
-    except ConfigError as exc:
-        err_console.print(f"[red]configuration error:[/red] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
-
-
-def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def rows_table(title: str, rows: list[dict[str, Any]]) -> Table:
-    """A table of benchmark rows (dicts with the same keys), numbers right-aligned."""
-    table = Table(title=title)
-    for column in rows[0] if rows else ():
-        table.add_column(column, justify="right")
-    for row in rows:
-        table.add_row(*(str(v) for v in row.values()))
-    return table
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    err_console.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
-    return typer.Exit(code)
-
-
-@app.callback()
-def main_options(
-    home: Annotated[
-        Path | None,
-        typer.Option("--home", help="Folder holding babelwire.toml and the database [env: BABELWIRE_HOME]."),
-    ] = None,
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output.")] = 0,
-) -> None:
-    state.home = home
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if verbose == 0:
-        # Library warnings (one per failed URL) are recorded in the store and shown by the
-        # commands; on the terminal they would only hide the progress display.
-        logging.getLogger("babelwire").setLevel(logging.ERROR)
-        logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 
 @app.command()
@@ -545,71 +476,6 @@ def translate(
     sys.stdout.write("\n\n".join(parts) + "\n")
 
 
-@models_app.command("pull")
-def models_pull(
-    source: Annotated[str, typer.Argument(help="Source language, e.g. fr.")],
-    target: Annotated[str, typer.Argument(help="Target language, e.g. en.")],
-    force: Annotated[bool, typer.Option("--force", help="Download again even if installed.")] = False,
-) -> None:
-    """Download the model for a pair (OPUS-MT where one exists, else NLLB), convert it to int8."""
-    from rich.progress import DownloadColumn, TransferSpeedColumn
-
-    from babelwire.translate.models import choose_model, pull_model
-
-    cfg = settings()
-    choice = choose_model(source, target)
-    console.print(f"{source}→{target}: {choice.repo_id} ({choice.kind})")
-    with Progress(TextColumn("download"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-                  console=err_console) as progress:
-        task = progress.add_task("download", total=None)
-        try:
-            path = pull_model(source, target, cfg.models_dir, force=force,
-                              progress=lambda done, total: progress.update(task, completed=done, total=total))
-        except BabelwireError as exc:
-            raise fail(exc.reason, 1) from exc
-    console.print(f"installed {path}")
-
-
-@models_app.command("import")
-def models_import(
-    path: Annotated[Path, typer.Argument(help="A CTranslate2, Hugging Face or Marian model folder.")],
-    source: Annotated[str | None, typer.Option("--from", help="Source language if it cannot be inferred.")] = None,
-    target: Annotated[str | None, typer.Option("--to", help="Target language if it cannot be inferred.")] = None,
-    name: Annotated[str | None, typer.Option("--name", help="Folder name under HOME/models.")] = None,
-) -> None:
-    """Install a model from a local folder (converting it if needed)."""
-    from babelwire.translate.models import import_model
-
-    cfg = settings()
-    try:
-        installed = import_model(path, cfg.models_dir, src=source, tgt=target, name=name)
-    except BabelwireError as exc:
-        raise fail(exc.reason) from exc
-    console.print(f"installed {installed}")
-
-
-@models_app.command("list")
-def models_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Installed models and the language pairs they serve."""
-    from babelwire.translate.models import list_models
-
-    cfg = settings()
-    models = list_models(cfg.models_dir)
-    if as_json:
-        print_json([{"name": m.name, "path": str(m.path), "kind": m.kind, "pairs": [list(p) for p in m.pairs],
-                     "languages": m.languages, "size": m.size, "repo": m.repo} for m in models])
-        return
-    table = Table(title=f"models in {cfg.models_dir}")
-    for column in ("name", "kind", "serves", "size", "from"):
-        table.add_column(column, overflow="fold")
-    for m in models:
-        serves = ", ".join(f"{a}→{b}" for a, b in m.pairs) or f"{len(m.languages)} languages"
-        table.add_row(m.name, m.kind, serves, f"{m.size / 1e6:.0f} MB", m.repo or "")
-    console.print(table)
-    if not models:
-        console.print("no models installed: `babelwire models pull fr en`")
-
-
 # ---------------------------------------------------------------- evaluation and benchmarks
 
 
@@ -1024,11 +890,3 @@ def bench_scale(
         print_json(rows)
         return
     console.print(rows_table("scale-out: Celery workers, PostgreSQL + Redis, pages from loopback", rows))
-
-
-def main() -> None:
-    try:
-        app()
-    except BabelwireError as exc:  # a documented error that no command caught: show it plainly
-        err_console.print(f"[red]error:[/red] {escape(str(exc))}")
-        raise SystemExit(1) from exc
