@@ -17,6 +17,16 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PG_HOST = os.environ.get("BABELWIRE_TEST_PG_HOST", "127.0.0.1")
 PG_ADMIN_URL = os.environ.get("BABELWIRE_TEST_PG_URL", f"postgresql+psycopg://postgres@{PG_HOST}:5432/test")
+NOWHERE = "http://127.0.0.1:9"  # the discard port: refused at once
+
+
+@pytest.fixture(autouse=True)
+def _no_model_downloads_from_the_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Model release storage, its index and the Hub point nowhere unless a test serves them on
+    loopback: a machine with internet must never download hundreds of megabytes in a test."""
+    monkeypatch.setenv("BABELWIRE_MODELS_RELEASE_URL", NOWHERE)
+    monkeypatch.setenv("BABELWIRE_MODELS_INDEX_URL", f"{NOWHERE}/released-models.txt")
+    monkeypatch.setenv("HF_ENDPOINT", NOWHERE)
 
 
 @pytest.fixture

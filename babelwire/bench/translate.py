@@ -10,6 +10,7 @@ weights (``build_opus_shaped_model``) does exactly the work of a real one.
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -137,6 +138,36 @@ def ensure_opus_shaped_model(cache_dir: Path) -> tuple[Path, Path]:
         text = TRAINING_TEXT_FR + "\n".join(BENCH_SENTENCES_FR)
         build_opus_shaped_model(ct2_dir, hf_dir=hf_dir, vocab_text=text)
     return ct2_dir, hf_dir
+
+
+#: Shapes of the OPUS-MT releases ``models pull`` installs (d_model, layers, heads, ffn, vocabulary):
+#: base is opus-mt-fr-en's transformer-align (59,514 entries); big is the Tatoeba-MT
+#: transformer-big of the same pair (shared SentencePiece vocabularies of about 60k entries).
+RELEASE_SHAPES: dict[str, tuple[int, int, int, int, int]] = {
+    "base": (512, 6, 8, 2048, 59514),
+    "big": (1024, 6, 16, 4096, 60000),
+}
+
+
+def ensure_release_shaped_model(cache_dir: Path, size: str = "base") -> Path:
+    """A CTranslate2 model of a release's shape (random weights, int8), built from a native Marian
+    release without torch and cached in ``cache_dir``: weights do not change decoding speed."""
+    from babelwire.translate.models import import_model
+    from babelwire.translate.testing import build_native_marian_release
+
+    d_model, layers, heads, ffn, vocab = RELEASE_SHAPES[size]
+    models = Path(cache_dir) / "release-shaped"
+    name = f"random-{size}-fr-en"
+    if (models / name / "model.bin").exists():
+        return models / name
+    log.info("building a random %s-shaped model in %s (a minute or two)", size, cache_dir)
+    native = build_native_marian_release(Path(cache_dir) / f"native-{size}", big=size == "big", d_model=d_model,
+                                         layers=layers, heads=heads, ffn=ffn, vocab_size=2000,
+                                         pad_vocab_to=vocab)
+    try:
+        return import_model(native, models, src="fr", tgt="en", name=name)
+    finally:
+        shutil.rmtree(native, ignore_errors=True)
 
 
 def _timed(run: Callable[..., int], *args: object) -> tuple[int, float]:

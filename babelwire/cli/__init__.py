@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rich.markup import escape
 
-from babelwire.cli import commands, models  # noqa: F401  (they register their commands)
+from babelwire.cli import commands, glossary, models  # noqa: F401  (they register their commands)
 from babelwire.cli.app import app, err_console
 from babelwire.errors import BabelwireError
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn
+from rich.markup import escape
 from rich.table import Table
 
 from babelwire.cli.app import (
+    check_lang,
     console,
     err_console,
     fail,
@@ -20,36 +22,77 @@ from babelwire.cli.app import (
 from babelwire.errors import BabelwireError
 
 
+class ModelSize(StrEnum):
+    """`--size`: the OPUS-MT model size."""
+
+    base = "base"
+    big = "big"
+
+
 @models_app.command("pull")
 def models_pull(
-    source: Annotated[str, typer.Argument(help="Source language, e.g. fr.")],
-    target: Annotated[str, typer.Argument(help="Target language, e.g. en.")],
+    source: Annotated[str, typer.Argument(help="Source language, e.g. fr.", callback=check_lang)],
+    target: Annotated[str, typer.Argument(help="Target language, e.g. en.", callback=check_lang)],
+    size: Annotated[ModelSize, typer.Option(
+        "--size", case_sensitive=False,
+        help="base (~300 MB download) or big (OPUS-MT transformer-big, ~0.9 GB, better and slower).")] = ModelSize.base,
+    from_hub: Annotated[bool, typer.Option(
+        "--from-hub", help="Convert the Hugging Face model instead (needs pip install 'babelwire[convert]').")] = False,
+    accept_license: Annotated[bool, typer.Option(
+        "--accept-license", help="Accept NLLB-200's non-commercial licence (CC-BY-NC-4.0) for pairs only it serves.")
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Download again even if installed.")] = False,
 ) -> None:
-    """Download the model for a pair (OPUS-MT where one exists, else NLLB), convert it to int8."""
-    from rich.progress import DownloadColumn, TransferSpeedColumn
+    """Download the model for a pair (an OPUS-MT release, else NLLB-200), convert it to int8, install it."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
 
-    from babelwire.translate.models import choose_model, pull_model
+    from babelwire.translate.engines.ct2 import read_manifest
+    from babelwire.translate.models import ModelRequestError, pull_model
 
     cfg = settings()
-    choice = choose_model(source, target)
-    console.print(f"{source}→{target}: {choice.repo_id} ({choice.kind})")
-    with Progress(TextColumn("download"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-                  console=err_console) as progress:
-        task = progress.add_task("download", total=None)
+    error: BabelwireError | None = None
+    # transient: the bar goes once done, the step lines printed above it stay; an error is printed
+    # after it is gone, as the last line.
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                  TimeRemainingColumn(), console=err_console, transient=True) as bar:
+        task = bar.add_task("download", total=None)
         try:
-            path = pull_model(source, target, cfg.models_dir, force=force,
-                              progress=lambda done, total: progress.update(task, completed=done, total=total))
+            path = pull_model(
+                source, target, cfg.models_dir, size=size.value, origin="hub" if from_hub else "release",
+                force=force, accept_license=accept_license,
+                progress=lambda done, total: bar.update(task, completed=done, total=total or None),
+                on_step=lambda message: bar.console.print(escape(message), soft_wrap=True),
+            )
         except BabelwireError as exc:
-            raise fail(exc.reason, 1) from exc
-    console.print(f"installed {path}")
+            error = exc
+    if isinstance(error, ModelRequestError):  # asked for something that cannot be: a usage error
+        raise fail(error.reason, 2) from error
+    if error is not None:  # network, checksum, disk space, conversion
+        raise fail(error.reason, 1) from error
+    manifest = read_manifest(path)
+    console.print(f"installed {escape(str(manifest.get('name') or path.name))} in {escape(str(path))}",
+                  soft_wrap=True)
+    if manifest.get("license"):
+        licence = manifest["license"] + (f" ({manifest['license_url']})" if manifest.get("license_url") else "")
+        console.print(f"licence: {escape(licence)}", soft_wrap=True)
+    if manifest.get("attribution"):
+        console.print(f"attribution: {escape(manifest['attribution'])}", soft_wrap=True)
 
 
 @models_app.command("import")
 def models_import(
     path: Annotated[Path, typer.Argument(help="A CTranslate2, Hugging Face or Marian model folder.")],
-    source: Annotated[str | None, typer.Option("--from", help="Source language if it cannot be inferred.")] = None,
-    target: Annotated[str | None, typer.Option("--to", help="Target language if it cannot be inferred.")] = None,
+    source: Annotated[str | None, typer.Option(
+        "--from", help="Source language if it cannot be inferred.", callback=check_lang)] = None,
+    target: Annotated[str | None, typer.Option(
+        "--to", help="Target language if it cannot be inferred.", callback=check_lang)] = None,
     name: Annotated[str | None, typer.Option("--name", help="Folder name under HOME/models.")] = None,
 ) -> None:
     """Install a model from a local folder (converting it if needed)."""
@@ -65,21 +108,26 @@ def models_import(
 
 @models_app.command("list")
 def models_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Installed models and the language pairs they serve."""
+    """Installed models, the language pairs they serve and their licences."""
     from babelwire.translate.models import list_models
 
     cfg = settings()
     models = list_models(cfg.models_dir)
     if as_json:
         print_json([{"name": m.name, "path": str(m.path), "kind": m.kind, "pairs": [list(p) for p in m.pairs],
-                     "languages": m.languages, "size": m.size, "repo": m.repo} for m in models])
+                     "languages": m.languages, "size": m.size, "variant": m.variant, "repo": m.repo,
+                     "license": m.license, "license_url": m.license_url, "attribution": m.attribution,
+                     "url": m.url, "model_url": m.model_url} for m in models])
         return
-    table = Table(title=f"models in {cfg.models_dir}")
-    for column in ("name", "kind", "serves", "size", "from"):
-        table.add_column(column, overflow="fold")
+    # Narrow columns that fold, and no path (it is the title's folder + the name): readable at 80 columns.
+    table = Table(title=f"models in {cfg.models_dir}", title_justify="left")
+    for column, justify in (("name", "left"), ("kind", "left"), ("serves", "left"), ("MB", "right"),
+                            ("licence", "left")):
+        table.add_column(column, overflow="fold", justify=justify)  # type: ignore[arg-type]
     for m in models:
         serves = ", ".join(f"{a}→{b}" for a, b in m.pairs) or f"{len(m.languages)} languages"
-        table.add_row(m.name, m.kind, serves, f"{m.size / 1e6:.0f} MB", m.repo or "")
+        kind = f"{m.kind} {m.variant}" if m.variant else m.kind
+        table.add_row(m.name, kind, serves, f"{m.size / 1e6:.0f}", m.license or "?")
     console.print(table)
     if not models:
         console.print("no models installed: `babelwire models pull fr en`")

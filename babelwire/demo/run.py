@@ -27,9 +27,8 @@ log = logging.getLogger(__name__)
 MARKER = ".babelwire-demo"  # marks a folder the demo created, so it may reset it
 SOURCE, TARGET = "fr", "en"
 INSTALL_ADVICE = (
-    "no translation engine for French→English is available: run `pip install 'babelwire[convert]'` and "
-    "`babelwire models pull fr en` on a machine with internet (or `babelwire models import DIR`), or install "
-    "Apertium with "
+    "no translation engine for French→English is available: run `babelwire models pull fr en` on a machine "
+    "with internet (or `babelwire models import DIR`), or install Apertium with "
     "`sudo apt-get install apertium apertium-fr-es apertium-eng-spa`"
 )
 
@@ -97,32 +96,56 @@ def demo_settings(home: Path) -> Settings:
     return settings
 
 
-def choose_engine(settings: Settings, *, pull: bool = True, on_step: Step | None = None) -> EngineChoice:
+def choose_engine(settings: Settings, *, pull: bool | None = True, on_step: Step | None = None,
+                  confirm: Callable[[str], bool] | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> EngineChoice:
     """The best fr→en engine here: an installed CTranslate2 model (demo home, then the regular
-    home), else one pulled from the hub, else Apertium; raises TranslationError saying what to
-    install when there is none."""
-    from babelwire.translate.models import find_model, pull_model
+    home), else one pulled from the OPUS-MT release storage into the regular home (so that real
+    polls use it too), else Apertium; raises TranslationError saying what to install when there
+    is none.
 
-    for models_dir in (settings.models_dir, default_home() / "models"):
+    ``pull``: True downloads without asking, False never does, None asks ``confirm`` (the
+    question as argument) and skips when there is nobody to ask."""
+    from babelwire.translate.models import choose_model, find_model, pull_model
+
+    shared_models = default_home() / "models"
+    for models_dir in (settings.models_dir, shared_models):
         model = find_model(models_dir, SOURCE, TARGET)
         if model is not None:
             return EngineChoice("ct2", model, f"CTranslate2 model {model.name}")
     reasons = []
+    choice = choose_model(SOURCE, TARGET)
+    if pull is None:
+        question = (f"No French→English model is installed. Download {choice.local_name} (OPUS-MT, about 300 MB, "
+                    f"licence CC-BY 4.0) into {shared_models}?")
+        if confirm is None:
+            reasons.append("model download skipped: nobody to ask (pass --pull-model to download)")
+            pull = False
+        else:
+            pull = confirm(question)
+            if not pull:
+                reasons.append("model download declined")
+    elif not pull:
+        reasons.append("model download skipped (--no-pull-model)")
     if pull:
         if on_step:
-            on_step("no fr→en model installed: trying to download one (Ctrl-C to skip)")
+            on_step(f"downloading {choice.local_name} into {shared_models} (Ctrl-C to skip)")
         try:
-            model = pull_model(SOURCE, TARGET, settings.models_dir)
+            model = pull_model(SOURCE, TARGET, shared_models, progress=progress)
             return EngineChoice("ct2", model, f"CTranslate2 model {model.name} (just downloaded)")
         except ModelError as exc:
             log.info("model download failed: %s", exc.reason)
-            reasons.append(exc.reason)
+            reasons.append(f"model download failed: {exc.reason}")
+        except KeyboardInterrupt:
+            reasons.append("model download interrupted")
     from babelwire.translate.engines.apertium import ApertiumEngine
 
     if ApertiumEngine(source=SOURCE, target=TARGET).supports(SOURCE, TARGET):
-        detail = "Apertium (rule-based; `babelwire models pull fr en` gives better translations)"
+        why = f"; {reasons[0]}" if reasons else ""
+        detail = (f"Apertium (rule-based{why}); for a neural translation run "
+                  f"`babelwire models pull {SOURCE} {TARGET}`")
         return EngineChoice("apertium", None, detail)
-    raise TranslationError(INSTALL_ADVICE + (f" (model download: {reasons[0]})" if reasons else ""))
+    raise TranslationError(INSTALL_ADVICE + (f" ({reasons[0]})" if reasons else ""))
 
 
 def _count(store: Store, summary: DemoSummary, site: DemoSite) -> None:
@@ -146,19 +169,22 @@ def _note_errors(summary: DemoSummary, result: PollSummary) -> None:
 
 def run_demo(
     *, home: Path | None = None, host: str = "127.0.0.1", port: int = 8080, serve: bool = True,
-    engine: str | None = None, pull: bool = True, on_step: Step | None = None,
+    engine: str | None = None, pull: bool | None = True, on_step: Step | None = None,
     on_ready: Callable[[DemoSummary], None] | None = None, log_level: str = "warning",
+    confirm: Callable[[str], bool] | None = None, progress: Callable[[int, int], None] | None = None,
 ) -> DemoSummary:
     """Build the demo store and, with ``serve``, serve the reader until Ctrl-C.
 
-    ``engine`` forces a translation engine (e.g. ``"apertium"``); ``pull=False`` never
-    downloads a model; ``on_step`` receives progress lines; ``on_ready`` gets the summary once
+    ``engine`` forces a translation engine (e.g. ``"apertium"``); ``pull`` as in
+    ``choose_engine`` (True: download a model if none is installed, None: ask ``confirm``);
+    ``on_step`` receives progress lines; ``on_ready`` gets the summary once
     the reader's URL is known (before serving blocks)."""
     step = on_step or (lambda message: log.info("%s", message))
     home = (home or default_demo_home()).expanduser()
     prepare_home(home)
     settings = demo_settings(home)
-    choice = EngineChoice(engine) if engine else choose_engine(settings, pull=pull, on_step=step)
+    choice = (EngineChoice(engine) if engine and engine != "auto"
+              else choose_engine(settings, pull=pull, on_step=step, confirm=confirm, progress=progress))
     settings.translate.engine = choice.name
     settings.translate.model = str(choice.model) if choice.model else ""
     step(f"translating with {choice.detail or choice.name}")

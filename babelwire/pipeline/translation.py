@@ -23,10 +23,13 @@ from babelwire.document import Document
 from babelwire.errors import BabelwireError
 from babelwire.pipeline.ingest import record_error
 from babelwire.store import Store
+from babelwire.store.glossary import glossary_terms
 from babelwire.store.models import Article, ErrorRecord, Revision, Source, Translation, utcnow
 from babelwire.translate.document import translate_documents
 from babelwire.translate.engines import EngineCache
+from babelwire.translate.engines.base import provenance
 from babelwire.translate.memory import StoreMemory
+from babelwire.translate.names import protect
 
 log = logging.getLogger(__name__)
 
@@ -132,19 +135,27 @@ def translate_pending(
 ) -> TranslateSummary:
     """Translate every pending (revision, target); failures are recorded and skipped."""
     summary = TranslateSummary()
-    groups: dict[tuple[str, str, str], list[_Job]] = defaultdict(list)
+    # Jobs are grouped by engine, pair and glossary (global terms, overridden per source), so that
+    # each group is one batch through one protected engine.
+    groups: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], list[_Job]] = defaultdict(list)
+    glossaries: dict[tuple[str, str, int], tuple[tuple[str, str], ...]] = {}
     for job in pending_jobs(store, settings, revision_ids=revision_ids):
         if not job.source_lang or job.source_lang == job.target:
             summary.skipped += 1
             continue
-        groups[(job.engine, job.source_lang, job.target)].append(job)
+        key = (job.source_lang, job.target, job.source_id)
+        if key not in glossaries:
+            glossaries[key] = tuple(sorted(glossary_terms(store, *key).items()))
+        groups[(job.engine, job.source_lang, job.target, glossaries[key])].append(job)
     memory = StoreMemory(store)
-    for (engine_name, source_lang, target), jobs in groups.items():
+    for (engine_name, source_lang, target, terms), jobs in groups.items():
         try:
-            engine = engines.get(engine_name, source_lang, target)
+            # Names stay names and glossary terms are applied, whatever the engine.
+            engine = protect(engines.get(engine_name, source_lang, target), dict(terms))
             start = time.perf_counter()
             results = translate_documents([Document.from_dict(j.document) for j in jobs], engine, source_lang,
-                                          target, memory=memory, batch_size=settings.translate.batch_size)
+                                          target, memory=memory, batch_size=settings.translate.batch_size,
+                                          glossary=dict(terms))
             seconds = time.perf_counter() - start
         except BabelwireError as exc:
             summary.failed += len(jobs)
@@ -159,6 +170,12 @@ def translate_pending(
                 for job in [j for j in jobs if j.article_id not in recent][:20]:
                     record_error(session, "translate", exc.reason, source_id=job.source_id,
                                  article_id=job.article_id)
+                # And one per source, which every other article of the source shows as its reason.
+                recent_sources = set(session.scalars(select(ErrorRecord.source_id).where(
+                    ErrorRecord.stage == "translate", ErrorRecord.reason == exc.reason, ErrorRecord.at >= since,
+                    ErrorRecord.article_id.is_(None))))
+                for source_id in sorted({j.source_id for j in jobs} - recent_sources):
+                    record_error(session, "translate", exc.reason, source_id=source_id)
             continue
         total_sentences = sum(r.sentences for r in results) or 1
         for job, result in zip(jobs, results, strict=True):
@@ -166,9 +183,14 @@ def translate_pending(
                 with store.transaction() as session:
                     session.add(Translation(
                         revision_id=job.revision_id, target=target, engine=engine.name, engine_id=engine.id,
-                        model=engine.model, seconds=seconds * result.sentences / total_sentences,
+                        model=engine.model, provenance=provenance(engine),
+                        seconds=seconds * result.sentences / total_sentences,
                         document=result.document.to_dict(),
-                        flags={"title": result.title_flags, "blocks": result.flags},
+                        # "title"/"blocks": flag names, as always; "evidence": each flag's evidence
+                        # (rows stored before it have none).
+                        flags={"title": result.title_flags, "blocks": result.flags,
+                               "evidence": {"title": result.title_evidence,
+                                            "blocks": [b.evidence for b in result.blocks]}},
                         sentences=result.sentences, from_memory=result.from_memory,
                     ))
             except IntegrityError:

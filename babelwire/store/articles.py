@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from babelwire.store.database import Store
-from babelwire.store.models import Article, ArticleURL, Revision, Source, Translation
+from babelwire.store.models import Article, ArticleURL, ErrorRecord, Revision, Source, Translation
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -17,9 +17,10 @@ def _iso(value: datetime | None) -> str | None:
 
 def list_articles(
     store: Store, *, source_id: int | None = None, language: str | None = None, limit: int | None = None,
-    offset: int = 0,
+    offset: int = 0, target: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Articles newest first (by first seen), each with its source and revision count."""
+    """Articles newest first (by first seen), each with its source and revision count, and with
+    ``target`` the title of its newest revision's translation into it (None if there is none)."""
     revisions = (
         select(Revision.article_id, func.count(Revision.id).label("n"))
         .group_by(Revision.article_id).subquery()
@@ -38,11 +39,26 @@ def list_articles(
     if limit is not None:
         query = query.limit(limit)
     with store.session() as session:
+        rows = session.execute(query).all()
+        translated: dict[int, str | None] = {}
+        if target and rows:
+            newest = (
+                select(Revision.article_id, func.max(Revision.number).label("number"))
+                .where(Revision.article_id.in_([article.id for article, _name, _count in rows]))
+                .group_by(Revision.article_id).subquery()
+            )
+            for article_id, document in session.execute(
+                select(Revision.article_id, Translation.document)
+                .join(newest, (newest.c.article_id == Revision.article_id) & (newest.c.number == Revision.number))
+                .join(Translation, (Translation.revision_id == Revision.id) & (Translation.target == target))
+            ):
+                translated[article_id] = (document or {}).get("title")
         return [
             {
                 "id": article.id,
                 "url": article.url,
                 "title": article.title,
+                "translated_title": translated.get(article.id),
                 "language": article.language,
                 "source": source_name,
                 "source_id": article.source_id,
@@ -51,7 +67,7 @@ def list_articles(
                 "published": _iso(article.published),
                 "last_error": article.last_error,
             }
-            for article, source_name, count in session.execute(query)
+            for article, source_name, count in rows
         ]
 
 
@@ -67,6 +83,7 @@ def translation_dict(translation: Translation) -> dict[str, Any]:
         "from_memory": translation.from_memory,
         "document": translation.document,
         "flags": translation.flags,
+        "provenance": translation.provenance or {},
     }
 
 
@@ -88,10 +105,21 @@ def get_article(store: Store, article_id: int) -> dict[str, Any] | None:
                 .order_by(Translation.target)
             ):
                 translations.setdefault(t.revision_id, []).append(t)
+        # Why the newest revision has no translation, if translating it failed: the article's own
+        # record, else its source's (one failing pair records one reason per source).
+        newest_at = revisions[-1].fetched_at if revisions else article.first_seen_at
+        translate_error = session.scalar(
+            select(ErrorRecord.reason)
+            .where(ErrorRecord.stage == "translate", ErrorRecord.at >= newest_at,
+                   (ErrorRecord.article_id == article.id)
+                   | ((ErrorRecord.article_id.is_(None)) & (ErrorRecord.source_id == article.source_id)))
+            .order_by(ErrorRecord.article_id.is_(None), ErrorRecord.at.desc()).limit(1)
+        )
         return {
             "id": article.id,
             "url": article.url,
             "urls": urls,
+            "translate_error": translate_error,
             "source": source.name if source else None,
             "source_id": article.source_id,
             "story": article.story_id,

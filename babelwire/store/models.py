@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -230,6 +231,8 @@ class Translation(Base):
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     flags: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"title": [...], "blocks": [[...], ...]}
+    # Where the translation comes from, shown with it: model name, licence, its link, attribution.
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     sentences: Mapped[int] = mapped_column(Integer, default=0)
     from_memory: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -262,3 +265,24 @@ class RenderedPage(Base):
     headers: Mapped[list[Any]] = mapped_column(JSON)
     body: Mapped[bytes] = mapped_column(LargeBinary)  # gzip
     rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class GlossaryEntry(Base):
+    """A required translation of a term (a name, a title) for one language pair: for every source
+    (``source_id`` NULL) or for one source, whose entries override the global ones (migration 0007)."""
+
+    __tablename__ = "glossary"
+    __table_args__ = (
+        UniqueConstraint("source_lang", "target_lang", "term", "source_id"),
+        # NULLs are distinct in unique constraints: this keeps one global entry per term too.
+        Index("uq_glossary_global_term", "source_lang", "target_lang", "term", unique=True,
+              sqlite_where=text("source_id IS NULL"), postgresql_where=text("source_id IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_lang: Mapped[str] = mapped_column(String(16))
+    target_lang: Mapped[str] = mapped_column(String(16))
+    term: Mapped[str] = mapped_column(String(300))
+    translation: Mapped[str] = mapped_column(String(300))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -145,6 +145,7 @@ def revision_documents(
         t = translations.get(revision_id)
         result[revision_id] = (document, None if t is None else {
             "target": t.target, "engine": t.engine, "model": t.model, "document": t.document, "flags": t.flags,
+            "provenance": t.provenance or {},
             "created_at": _iso(t.created_at),
         })
     return result

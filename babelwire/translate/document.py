@@ -40,13 +40,13 @@ import logging
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from babelwire.document import Block, Document
 from babelwire.errors import TranslationError
 from babelwire.translate.engines.base import TranslationEngine
-from babelwire.translate.quality import check_block
+from babelwire.translate.quality import check_block_evidence
 from babelwire.translate.segment import Segment, join_segments, split_sentences
 from babelwire.translate.typography import QuoteMark, apply_typography, scan_quotes
 
@@ -105,15 +105,17 @@ class DictMemory:
 
 @dataclass(slots=True)
 class BlockResult:
-    """One translated block and its quality flags."""
+    """One translated block, its quality flags and their evidence (flag → strings)."""
 
     block: Block
     flags: list[str]
+    evidence: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
 class TranslatedDocument:
-    """A Document in the target language, with the QA flags of each block and of the title."""
+    """A Document in the target language, with the QA flags of each block and of the title, and
+    the evidence of each flag (``quality.check_block_evidence``: flag → strings, per block)."""
 
     document: Document
     flags: list[list[str]]
@@ -122,11 +124,14 @@ class TranslatedDocument:
     from_memory: int
     engine_id: str = ""
     model: str | None = None
+    evidence: list[dict[str, list[str]]] = field(default_factory=list)
+    title_evidence: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def blocks(self) -> list[BlockResult]:
-        """Each translated block with its flags."""
-        return [BlockResult(b, f) for b, f in zip(self.document.blocks, self.flags, strict=True)]
+        """Each translated block with its flags and their evidence."""
+        evidence = self.evidence or [{} for _ in self.flags]
+        return [BlockResult(b, f, e) for b, f, e in zip(self.document.blocks, self.flags, evidence, strict=True)]
 
     @property
     def flagged(self) -> set[str]:
@@ -275,12 +280,15 @@ def _translate_keys(
 
 def translate_documents(
     docs: Sequence[Document], engine: TranslationEngine, source: str, target: str, *,
-    memory: TranslationMemory | None = None, batch_size: int = 64,
+    memory: TranslationMemory | None = None, batch_size: int = 64, glossary: Mapping[str, str] | None = None,
 ) -> list[TranslatedDocument]:
-    """Translate many documents together: shared sentences are translated once, in batches."""
+    """Translate many documents together: shared sentences are translated once, in batches.
+
+    ``glossary`` (source term → required translation) is checked on every block (the ``glossary``
+    flag); applying it is the engine's job (``translate.names.protect``)."""
     if source == target:
-        return [TranslatedDocument(replace(d), [[] for _ in d.blocks], [], 0, 0, engine.id, engine.model)
-                for d in docs]
+        return [TranslatedDocument(replace(d), [[] for _ in d.blocks], [], 0, 0, engine.id, engine.model,
+                                   evidence=[{} for _ in d.blocks]) for d in docs]
     plans = [
         ([_plan(b.text, source) for b in doc.blocks], _plan(doc.title, source) if doc.title else None)
         for doc in docs
@@ -291,6 +299,8 @@ def translate_documents(
             wanted.setdefault(memory_key(text), text)
             for inner in _inner_quotes(text):  # to check the engine kept each one in place
                 wanted.setdefault(memory_key(inner), inner)
+    if callable(learn := getattr(engine, "learn", None)):  # names protection reads whole documents
+        learn([text for doc in docs for text in [doc.title or "", *(b.text for b in doc.blocks)]], source)
     translations, remembered = _translate_keys(wanted, engine, source, target, memory, batch_size)
 
     # Second pass: where the engine displaced or emptied a short inline quotation, cut that text at
@@ -313,27 +323,28 @@ def translate_documents(
 
     results = []
     for doc, (blocks, title) in zip(docs, plans, strict=True):
-        new_blocks, flags = [], []
+        new_blocks, evidence = [], []
         for block, plan in zip(doc.blocks, blocks, strict=True):
             text = _render(plan, translations, target)
             new_blocks.append(Block(block.type, text))
-            flags.append(check_block(block.text, text, source, target))
+            evidence.append(check_block_evidence(block.text, text, source, target, glossary=glossary))
         new_title = _render(title, translations, target) if title else doc.title
-        title_flags = check_block(doc.title, new_title, source, target) if title and new_title else []
+        title_evidence = (check_block_evidence(doc.title, new_title, source, target, glossary=glossary)
+                          if title and new_title else {})
         keys = [memory_key(t) for t in _document_units(blocks, title)]
         results.append(TranslatedDocument(
             document=replace(doc, blocks=new_blocks, title=new_title, language=target),
-            flags=flags, title_flags=title_flags, sentences=len(keys),
+            flags=[list(e) for e in evidence], title_flags=list(title_evidence), sentences=len(keys),
             from_memory=sum(1 for k in keys if k in remembered),
-            engine_id=engine.id, model=engine.model,
+            engine_id=engine.id, model=engine.model, evidence=evidence, title_evidence=title_evidence,
         ))
     return results
 
 
 def translate_document(
     doc: Document, engine: TranslationEngine, source: str, target: str, *,
-    memory: TranslationMemory | None = None,
+    memory: TranslationMemory | None = None, glossary: Mapping[str, str] | None = None,
 ) -> TranslatedDocument:
     """Translate one document (see translate_documents)."""
-    return translate_documents([doc], engine, source, target, memory=memory)[0]
+    return translate_documents([doc], engine, source, target, memory=memory, glossary=glossary)[0]
 

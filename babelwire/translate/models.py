@@ -1,28 +1,34 @@
 """Translation models on disk: which model serves a pair, downloading, importing, listing.
 
 Every installed model is a CTranslate2 folder under ``HOME/models/<name>`` with a
-``babelwire-model.json`` manifest (pairs or languages, origin, checksum). Downloads come from the
-Hugging Face hub and are converted locally (int8); machines without internet get models with
-``import_model`` from a folder copied from elsewhere.
+``babelwire-model.json`` manifest (pairs or languages, origin, checksums, licence). By default
+``pull_model`` downloads OPUS-MT's own release zip (native Marian files, see ``releases``) and
+converts it with CTranslate2's Marian converter, which needs numpy and pyyaml only; the Hugging
+Face hub path (``origin="hub"``, the only source of NLLB-200) needs transformers and torch.
+Machines without internet get models with ``import_model`` from a folder copied from elsewhere.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import re
 import shutil
+import stat
 import tempfile
 import threading
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from babelwire.errors import ModelError
+from babelwire.translate.download import DiskFree, discard, download, free_space
 from babelwire.translate.engines.ct2 import (
     MANIFEST_NAME,
     NLLB_CODES,
@@ -32,6 +38,16 @@ from babelwire.translate.engines.ct2 import (
     is_ct2_model,
     read_manifest,
     read_vocabulary,
+)
+from babelwire.translate.releases import (
+    OPUS_MT_ATTRIBUTION,
+    OPUS_MT_LICENSE,
+    OPUS_MT_LICENSE_URL,
+    NoReleaseError,
+    Release,
+    Size,
+    find_release,
+    installed_name,
 )
 
 log = logging.getLogger(__name__)
@@ -55,6 +71,18 @@ OPUS_MT_PAIRS: frozenset[tuple[str, str]] = frozenset(
 )
 NLLB_REPO = "facebook/nllb-200-distilled-600M"
 NLLB_LANGUAGES = frozenset(NLLB_CODES)
+
+#: NLLB-200's weights are published for non-commercial use only: pulling them needs consent.
+NLLB_LICENSE = "CC-BY-NC-4.0"
+NLLB_LICENSE_URL = "https://creativecommons.org/licenses/by-nc/4.0/"
+NLLB_ATTRIBUTION = "NLLB-200, Meta AI (NLLB Team et al. 2022)"
+
+Origin = Literal["release", "hub"]
+
+
+class ModelRequestError(ModelError):
+    """The request cannot be served as asked (unknown pair, licence not accepted, missing extra):
+    a usage error, unlike a failed download (the CLI exits 2 for these, 1 for the others)."""
 
 #: Files a conversion needs; anything else in a hub repository (TF/Flax weights, READMEs) is skipped.
 _NEEDED_FILES = {
@@ -89,6 +117,12 @@ class InstalledModel:
     languages: list[str] = field(default_factory=list)
     size: int = 0
     repo: str | None = None
+    variant: str | None = None  # base or big (the manifest's "size"), for released OPUS-MT models
+    license: str | None = None
+    license_url: str | None = None
+    attribution: str | None = None
+    url: str | None = None  # where the model was downloaded from
+    model_url: str | None = None  # the page describing it
 
     def serves(self, source: str, target: str) -> bool:
         """True when this model translates ``source`` → ``target``."""
@@ -107,8 +141,18 @@ def choose_model(source: str, target: str) -> ModelChoice:
         return ModelChoice(f"Helsinki-NLP/opus-mt-{src}-{tgt}", "marian", f"opus-mt-{src}-{tgt}")
     missing = [lang for lang in (src, tgt) if lang not in NLLB_LANGUAGES]
     if missing:
-        raise ModelError(f"no known model translates {src}→{tgt} (unsupported: {', '.join(missing)})")
+        raise ModelRequestError(f"no known model translates {src}→{tgt} (unsupported: {', '.join(missing)})")
     return ModelChoice(NLLB_REPO, "nllb", NLLB_REPO.split("/")[1])
+
+
+def family_license(kind: str, name: str, repo: str | None) -> dict[str, str]:
+    """The licence of a model installed before manifests recorded one, from its family."""
+    text = f"{name} {repo or ''}".lower()
+    if kind == "nllb" or "nllb" in text:
+        return {"license": NLLB_LICENSE, "license_url": NLLB_LICENSE_URL, "attribution": NLLB_ATTRIBUTION}
+    if "opus-mt" in text or "helsinki-nlp" in text:
+        return {"license": OPUS_MT_LICENSE, "license_url": OPUS_MT_LICENSE_URL, "attribution": OPUS_MT_ATTRIBUTION}
+    return {}
 
 
 def list_models(models_dir: Path) -> list[InstalledModel]:
@@ -132,18 +176,27 @@ def list_models(models_dir: Path) -> list[InstalledModel]:
         languages = list(manifest.get("languages") or [])
         if kind != "marian" and not languages:
             languages = _languages_from_vocabulary(path, kind)
+        name = str(manifest.get("name") or path.name)
+        licence = {key: manifest.get(key) for key in ("license", "license_url", "attribution")}
+        if not licence["license"]:
+            licence |= family_license(kind, name, manifest.get("repo"))
+        repo = manifest.get("repo")
         found.append(InstalledModel(
-            name=str(manifest.get("name") or path.name), path=path, kind=kind, pairs=pairs,
+            name=name, path=path, kind=kind, pairs=pairs,
             languages=languages, size=sum(f.stat().st_size for f in path.iterdir() if f.is_file()),
-            repo=manifest.get("repo"),
+            repo=repo, variant=manifest.get("size") if isinstance(manifest.get("size"), str) else None,
+            license=licence["license"], license_url=licence["license_url"], attribution=licence["attribution"],
+            url=manifest.get("url"),
+            model_url=manifest.get("model_url") or (f"https://huggingface.co/{repo}" if repo else None),
         ))
     return found
 
 
 def find_model(models_dir: Path, source: str, target: str) -> Path | None:
-    """The installed model folder serving the pair: a dedicated (Marian) model before a multilingual one."""
+    """The installed model folder serving the pair: a dedicated (Marian) model before a multilingual
+    one, and a transformer-big one (which someone pulled on purpose) before a base one."""
     candidates = [m for m in list_models(models_dir) if m.serves(source, target)]
-    candidates.sort(key=lambda m: (m.kind != "marian", m.name))
+    candidates.sort(key=lambda m: (m.kind != "marian", m.variant != "big", m.name))
     return candidates[0].path if candidates else None
 
 
@@ -330,6 +383,9 @@ def import_model(
             convert_transformers(path, out)
         else:
             _convert_marian_native(path, out)
+            for keep in ("LICENSE", "README.md", "preprocess.sh"):  # the release's licence travels with it
+                if (path / keep).is_file():
+                    shutil.copy2(path / keep, out / keep)
         kind = detect_kind(out)
         if kind == "marian" and pair is None:
             raise ModelError(
@@ -351,11 +407,23 @@ def import_model(
 
 
 def offline_advice(choice: ModelChoice, source: str, target: str, models_dir: Path) -> str:
-    """What to do on a machine that cannot download a model."""
+    """What to do on a machine that cannot download a model from the hub."""
     return (
-        f"on a machine with internet run `babelwire models pull {source} {target}` and copy the folder "
+        f"on a machine with internet run `babelwire models pull {source} {target} --from-hub` and copy the folder "
         f"{models_dir / choice.local_name} here, or `babelwire models import DIR` with a downloaded "
         f"{choice.repo_id} folder"
+    )
+
+
+def release_offline_advice(source: str, target: str, models_dir: Path, name: str, size: Size = "base",
+                           url: str | None = None) -> str:
+    """What to do on a machine that cannot download a release zip."""
+    flag = " --size big" if size == "big" else ""
+    fetch = f"download {url} there" if url else "download the pair's OPUS-MT release zip there"
+    return (
+        f"on a machine with internet run `babelwire models pull {source} {target}{flag}` and copy the folder "
+        f"{models_dir / name} here, or {fetch}, unzip it and run `babelwire models import DIR --from {source} "
+        f"--to {target}` on its folder"
     )
 
 
@@ -366,22 +434,220 @@ def _watch_bytes(folder: Path, total: int, progress: ProgressCallback, stop: thr
         progress(min(done, total), total)
 
 
-def pull_model(
-    src: str, tgt: str, models_dir: Path, *, progress: ProgressCallback | None = None,
-    revision: str | None = None, endpoint: str | None = None, force: bool = False,
-) -> Path:
-    """Download the model for a pair from the Hugging Face hub, convert it to int8, verify, install."""
-    import huggingface_hub
-    from huggingface_hub.errors import HfHubHTTPError
+def _client() -> Any:
+    import httpx
 
+    from babelwire import __version__
+
+    # Long reads (hundreds of megabytes) are fine; a stalled connection is not.
+    return httpx.Client(follow_redirects=True, timeout=httpx.Timeout(60.0, connect=15.0),
+                        headers={"User-Agent": f"babelwire/{__version__} (model download)"})
+
+
+def pull_model(
+    src: str, tgt: str, models_dir: Path, *, size: Size = "base", origin: Origin = "release",
+    progress: ProgressCallback | None = None, on_step: Callable[[str], None] | None = None,
+    force: bool = False, accept_license: bool = False, revision: str | None = None,
+    endpoint: str | None = None, disk_free: DiskFree | None = None,
+) -> Path:
+    """Download the model for a pair, convert it to int8, verify it and install it; returns its folder.
+
+    ``origin="release"`` (the default) downloads OPUS-MT's own release zip (``size`` base or big,
+    see ``releases.find_release``) and needs neither torch nor transformers; pairs OPUS-MT has no
+    release for fall back to NLLB-200 from the hub. ``origin="hub"`` converts the Hugging Face
+    model (needs the ``convert`` extra). NLLB-200 is licensed CC-BY-NC-4.0 (non-commercial): it
+    is refused unless ``accept_license``. ``progress`` gets (bytes done, bytes total), ``on_step``
+    a line per stage; ``disk_free`` replaces the free-space probe (tests).
+    """
+    if size not in ("base", "big"):
+        raise ModelRequestError(f"unknown model size {size!r} (base or big)")
+    if origin not in ("release", "hub"):
+        raise ModelRequestError(f"unknown model origin {origin!r} (release or hub)")
     models_dir = Path(models_dir)
-    choice = choose_model(src, tgt)
+    s, t = base_language(src), base_language(tgt)
+    if s == t:
+        raise ModelRequestError(f"source and target language are both {s!r}")
+    if origin == "hub":
+        if size == "big":
+            choice = ModelChoice(f"Helsinki-NLP/opus-mt-tc-big-{s}-{t}", "marian", installed_name(s, t, "big"))
+        else:
+            choice = choose_model(s, t)
+        return _pull_from_hub(choice, s, t, models_dir, progress=progress, force=force,
+                              accept_license=accept_license, revision=revision, endpoint=endpoint)
+    name = installed_name(s, t, size)
+    final = models_dir / name
+    if final.exists() and not force and is_ct2_model(final):
+        log.info("model %s is already installed in %s", name, final)
+        return final
+    with _client() as client:
+        try:
+            release = find_release(s, t, size, client=client,
+                                   advice=release_offline_advice(s, t, models_dir, name, size))
+        except NoReleaseError as exc:
+            try:
+                choice = choose_model(s, t)
+            except ModelError:
+                raise ModelRequestError(exc.reason) from exc
+            if choice.kind != "nllb" or size == "big":
+                raise ModelRequestError(
+                    f"{exc.reason}; `babelwire models pull {s} {t} --from-hub` converts the Hugging Face model "
+                    "instead (needs babelwire[convert])") from exc
+            log.info("no OPUS-MT release for %s→%s: NLLB-200 from the hub serves it", s, t)
+            return _pull_from_hub(choice, s, t, models_dir, progress=progress, force=force,
+                                  accept_license=accept_license, revision=revision, endpoint=endpoint)
+        return _pull_release(release, models_dir, client=client, progress=progress, on_step=on_step,
+                             force=force, disk_free=disk_free or free_space)
+
+
+def _pull_release(
+    release: Release, models_dir: Path, *, client: Any, progress: ProgressCallback | None,
+    on_step: Callable[[str], None] | None, force: bool, disk_free: DiskFree,
+) -> Path:
+    """Download, unpack, convert, verify and install one release zip."""
+    src, tgt = release.pair
+    final = models_dir / release.name
+    if final.exists() and not force and is_ct2_model(final):
+        log.info("model %s is already installed in %s", release.name, final)
+        return final
+    step = on_step or (lambda _message: None)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    # A stable place, so that an interrupted or failed pull continues where it stopped.
+    dest = models_dir / ".downloads" / release.name / f"{release.release}.zip"
+    step(f"downloading {release.release}.zip ({release.size}) from {release.host}")
+    log.info("downloading %s (%s, found in the %s)", release.url, release.size, release.found_in)
+    downloaded = download(
+        release.url, dest, client=client, progress=progress, disk_free=disk_free, space_folder=models_dir,
+        advice=release_offline_advice(src, tgt, models_dir, release.name, release.size, release.url),
+    )
+    staging = Path(tempfile.mkdtemp(prefix=".pull-", dir=models_dir))
+    try:
+        native = staging / "native"
+        try:
+            _safe_extract(downloaded.path, native, release.url, disk_free)
+            root = _release_root(native, release.url)
+        except _UnusableRelease:
+            discard(dest)  # downloading it again would not help: do not keep hundreds of megabytes
+            raise
+        step("converting to CTranslate2 (int8)")
+        out = _convert_marian_native(root, staging / "model")
+        _keep_release_files(root, out, release)
+        kind = detect_kind(out)
+        write_manifest(
+            out, name=release.name, kind=kind, pairs=[[src, tgt]], size=release.size, source="release",
+            url=release.url, model_url=release.model_url, release=release.release, sha256=downloaded.sha256,
+            md5_verified=downloaded.md5_checked, quantization="int8", license=OPUS_MT_LICENSE,
+            license_url=OPUS_MT_LICENSE_URL, attribution=OPUS_MT_ATTRIBUTION, scores=release.scores or None,
+            repo=None,
+        )
+        step("verifying")
+        verify_model(out, (src, tgt))
+        installed = _install(out, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    discard(dest)
+    with contextlib.suppress(OSError):  # the pair's download folder, now empty
+        dest.parent.rmdir()
+    log.info("installed %s (%s) in %s", release.name, release.url, installed)
+    return installed
+
+
+class _UnusableRelease(ModelError):
+    """The zip is no release babelwire can install (unsafe paths, no Marian model, BPE)."""
+
+
+def _safe_extract(zip_path: Path, dest: Path, url: str, disk_free: DiskFree) -> None:
+    """Unpack a release zip into ``dest``, refusing absolute paths, ``..``, links, and contents larger
+    than the free space."""
+    try:
+        archive = zipfile.ZipFile(zip_path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        discard(zip_path.with_name(zip_path.name.removesuffix(".part")))  # fetch it afresh next time
+        raise ModelError(f"the file downloaded from {url} is not a readable zip ({exc}); it was deleted, "
+                         "run the same command again") from exc
+    with archive:
+        members = archive.infolist()
+        for info in members:
+            name = info.filename
+            parts = PurePosixPath(name).parts
+            if name.startswith(("/", "\\")) or "\\" in name or ".." in parts or re.match(r"^[A-Za-z]:", name):
+                raise _UnusableRelease(f"the zip from {url} holds an unsafe path {name!r}; not unpacking it")
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise _UnusableRelease(f"the zip from {url} holds a symbolic link {name!r}; not unpacking it")
+        unpacked = sum(info.file_size for info in members)
+        free = disk_free(dest.parent)
+        if unpacked > free:
+            raise ModelError(f"not enough disk space in {dest.parent} to unpack {url}: "
+                             f"{unpacked / 1e6:,.0f} MB needed, {free / 1e6:,.0f} MB free")
+        dest.mkdir(parents=True, exist_ok=True)
+        for info in members:
+            target = dest / info.filename
+            if info.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(info) as source, target.open("wb") as out:
+                shutil.copyfileobj(source, out, 1 << 20)
+
+
+def _release_root(native: Path, url: str) -> Path:
+    """The folder of the unpacked zip holding decoder.yml (the root, or one folder down)."""
+    found = sorted(native.rglob("decoder.yml"), key=lambda p: len(p.parts))
+    if not found:
+        raise _UnusableRelease(f"the zip from {url} has no decoder.yml: it is not a Marian model release")
+    root = found[0].parent
+    if not (root / "source.spm").exists():
+        raise _UnusableRelease(
+            f"the release {url} is tokenised with BPE (no source.spm), which babelwire cannot run; "
+            "it runs SentencePiece models only: pick another release of the pair, or `--from-hub`"
+        )
+    return root
+
+
+_LICENSE_TEMPLATE = """\
+{release} — OPUS-MT model ({src}→{tgt}) by Helsinki-NLP, from {url}
+
+This model is licensed under the Creative Commons Attribution 4.0 International License
+(CC-BY 4.0): {license_url}
+
+Attribution: {attribution}. Jörg Tiedemann and Santhosh Thottingal, "OPUS-MT — Building open
+translation services for the World", EAMT 2020.
+
+The release zip held no LICENSE file; babelwire wrote this one from the licence OPUS-MT publishes
+its models under.
+"""
+
+
+def _keep_release_files(root: Path, out: Path, release: Release) -> None:
+    """Copy the licence, README and preprocessing script next to the converted model."""
+    for name in ("LICENSE", "README.md", "preprocess.sh"):
+        if (root / name).is_file():
+            shutil.copy2(root / name, out / name)
+    if not (out / "LICENSE").exists():
+        src, tgt = release.pair
+        (out / "LICENSE").write_text(_LICENSE_TEMPLATE.format(
+            release=release.release, src=src, tgt=tgt, url=release.url, license_url=OPUS_MT_LICENSE_URL,
+            attribution=OPUS_MT_ATTRIBUTION), encoding="utf-8")
+
+
+def _pull_from_hub(
+    choice: ModelChoice, src: str, tgt: str, models_dir: Path, *, progress: ProgressCallback | None,
+    force: bool, accept_license: bool, revision: str | None, endpoint: str | None,
+) -> Path:
+    """Download the model from the Hugging Face hub, convert it with transformers to int8, verify, install."""
     final = models_dir / choice.local_name
     if final.exists() and not force and is_ct2_model(final):
         log.info("model %s is already installed in %s", choice.local_name, final)
         return final
+    if choice.kind == "nllb" and not accept_license:
+        raise ModelRequestError(
+            f"{src}→{tgt} needs NLLB-200 ({choice.repo_id}), licensed {NLLB_LICENSE} (non-commercial use only, "
+            f"{NLLB_LICENSE_URL}); to download it anyway run `babelwire models pull {src} {tgt} --accept-license`"
+        )
     if (why := missing_converter()) is not None:  # before downloading hundreds of megabytes
-        raise ModelError(why)
+        raise ModelRequestError(why)
+    import huggingface_hub
+    from huggingface_hub.errors import HfHubHTTPError
+
     # Read at call time (not at import like huggingface_hub does) so HF_ENDPOINT set later still counts.
     endpoint = endpoint or os.environ.get("HF_ENDPOINT") or None
     api = huggingface_hub.HfApi(endpoint=endpoint)
@@ -390,12 +656,12 @@ def pull_model(
     except HfHubHTTPError as exc:
         status = getattr(exc.response, "status_code", None)
         if status in (401, 404):
-            raise ModelError(f"{choice.repo_id} is not on the hub ({exc})") from exc
-        raise ModelError(f"cannot reach the model hub ({exc}): "
+            raise ModelError(f"{choice.repo_id} is not on the hub ({' '.join(str(exc).split())})") from exc
+        raise ModelError(f"cannot reach the model hub ({' '.join(str(exc).split())}): "
                          + offline_advice(choice, src, tgt, models_dir)) from exc
     except Exception as exc:  # connection refused, DNS, TLS, offline mode: all mean "no hub here"
         host = endpoint or "huggingface.co"
-        raise ModelError(f"cannot reach {host} ({type(exc).__name__}: {exc}): "
+        raise ModelError(f"cannot reach {host} ({type(exc).__name__}: {' '.join(str(exc).split())}): "
                          + offline_advice(choice, src, tgt, models_dir)) from exc
     siblings = {s.rfilename: (s.size or 0) for s in info.siblings or []}
     weights = next((w for w in _WEIGHT_FILES if w in siblings), None)
@@ -421,8 +687,8 @@ def pull_model(
         )
     except Exception as exc:  # network failures surface as several hub and httpx exception types
         raise ModelError(
-            f"download of {choice.repo_id} failed ({type(exc).__name__}: {exc}); run the same command "
-            "again to resume, or: " + offline_advice(choice, src, tgt, models_dir)
+            f"download of {choice.repo_id} failed ({type(exc).__name__}: {' '.join(str(exc).split())}); run the "
+            "same command again to resume, or: " + offline_advice(choice, src, tgt, models_dir)
         ) from exc
     finally:
         stop.set()
@@ -430,14 +696,21 @@ def pull_model(
             watcher.join()
     if progress is not None:
         progress(total, total)
+    if choice.kind == "nllb":
+        licence = {"license": NLLB_LICENSE, "license_url": NLLB_LICENSE_URL, "attribution": NLLB_ATTRIBUTION}
+    else:
+        licence = {"license": OPUS_MT_LICENSE, "license_url": OPUS_MT_LICENSE_URL,
+                   "attribution": OPUS_MT_ATTRIBUTION}
     staging = Path(tempfile.mkdtemp(prefix=".pull-", dir=models_dir))
     try:
         out = convert_transformers(download_dir, staging / "model")
         kind = detect_kind(out)
-        pair = (base_language(src), base_language(tgt))
+        pair = (src, tgt)
         write_manifest(
             out, name=choice.local_name, kind=kind, **_language_fields(out, kind, pair),
             repo=choice.repo_id, revision=info.sha, quantization="int8", source="pull",
+            size="big" if "tc-big" in choice.repo_id else ("base" if kind == "marian" else None),
+            model_url=f"https://huggingface.co/{choice.repo_id}", **licence,
         )
         verify_model(out, pair)
         installed = _install(out, final)

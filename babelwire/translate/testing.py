@@ -240,3 +240,181 @@ def build_opus_shaped_model(
                    quantization="int8", source="testing", random_weights=True)
     log.info("built OPUS-shaped Marian model in %s", out_dir)
     return out_dir
+
+
+#: The ``model.yml`` Marian stores inside its ``.npz`` (key ``special:model.yml``), reduced to the
+#: options CTranslate2's MarianConverter reads: a post-norm ("dan") transformer with tied embeddings,
+#: as OPUS-MT's transformer-align models are.
+_MARIAN_MODEL_YML = """\
+type: transformer
+dim-emb: {d_model}
+dim-vocabs:
+  - {vocab}
+  - {vocab}
+enc-depth: {layers}
+dec-depth: {layers}
+transformer-heads: {heads}
+transformer-dim-ffn: {ffn}
+transformer-ffn-activation: swish
+transformer-preprocess: ""
+transformer-postprocess: dan
+transformer-postprocess-emb: d
+transformer-postprocess-top: ""
+transformer-decoder-autoreg: self-attention
+transformer-no-projection: false
+transformer-guided-alignment-layer: last
+tied-embeddings-all: true
+"""
+
+_RELEASE_README = """\
+# {release}.zip
+
+* dataset: opus
+* model: {architecture}
+* source language(s): {src3}
+* target language(s): {tgt3}
+* pre-processing: normalization + SentencePiece (spm32k,spm32k)
+* download: [{release}.zip]({url})
+
+Random weights: a stand-in built by babelwire.translate.testing for tests, not a real OPUS-MT model.
+"""
+
+#: OPUS-MT's preprocess.sh, abridged: what babelwire.translate.marian_preprocess reimplements.
+_PREPROCESS_SH = """\
+#!/bin/bash
+# USAGE preprocess.sh langid spmodel < input > output
+sed -e 's/，/,/g' -e 's/。 */. /g' -e 's/、/,/g' -e 's/”/"/g' -e 's/“/"/g' |
+perl -C -pe  's/(?!\\n)\\p{C}/ /g;' |
+perl -CIOE -pe 's/[\\x{2060}\\x{200B}\\x{feff}]//g' |
+sed 's/  */ /g;s/^ *//g;s/ *$//g' |
+spm_encode --model $2
+"""
+
+_RELEASE_LICENSE = """\
+This model is released under the Creative Commons Attribution 4.0 International License (CC-BY 4.0).
+(Stand-in licence file written by babelwire's test model builder.)
+"""
+
+
+def _yaml_token(token: str) -> str:
+    """A vocabulary key as Marian writes it: double-quoted, backslash and quote escaped."""
+    return '"' + token.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def build_native_marian_release(
+    folder: Path,
+    *,
+    src: str = "fr",
+    tgt: str = "en",
+    big: bool = False,
+    target_tokens: tuple[str, ...] = (),
+    d_model: int = 16,
+    layers: int = 1,
+    heads: int = 2,
+    ffn: int = 32,
+    vocab_size: int = 300,
+    seed: int = 0,
+    pad_vocab_to: int | None = None,
+) -> Path:
+    """A tiny random Marian-NMT model laid out like an OPUS-MT release zip, without torch or transformers.
+
+    ``d_model``, ``layers``, ``heads``, ``ffn`` and ``pad_vocab_to`` (filler pieces after the real
+    ones, so the embedding and output layers have a real model's size) give it the shape of a real
+    release for speed measurements (``babelwire bench translate --size base|big``).
+
+    Writes ``decoder.yml``, the ``.npz`` weights (with Marian's parameter names and shapes and its
+    ``special:model.yml`` config entry), the Marian vocabulary YAML, ``source.spm``/``target.spm``,
+    ``preprocess.sh``, ``README.md`` and ``LICENSE`` into ``folder``. ``big`` only changes the file
+    names to those of a Tatoeba-MT transformer-big release (the shape stays tiny).
+    ``target_tokens`` (e.g. ``(">>fra<<", ">>spa<<")``) makes it a multi-target model.
+    """
+    import numpy as np
+
+    from babelwire.translate.releases import tatoeba_code
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = {"fr": TRAINING_TEXT_FR, "en": TRAINING_TEXT_EN}
+    source = _train_spm(texts.get(src, TRAINING_TEXT_FR), folder / "source", vocab_size, seed)
+    target = _train_spm(texts.get(tgt, TRAINING_TEXT_EN), folder / "target", vocab_size, seed)
+    # Marian's vocabulary: </s> and <unk> first, then the language tokens, then both models' pieces.
+    tokens = ["</s>", "<unk>", *target_tokens]
+    seen = set(tokens)
+    for piece in _pieces(source) + _pieces(target):
+        if piece not in seen and piece not in {"<unk>", "<s>", "<pad>"}:
+            seen.add(piece)
+            tokens.append(piece)
+    if pad_vocab_to is not None:
+        tokens.extend(f"▁filler{i}" for i in range(max(0, pad_vocab_to - len(tokens))))
+    if big:
+        stem, architecture, release = "opusTCv20210807+bt.spm32k-spm32k", "transformer-big", \
+            "opusTCv20210807+bt_transformer-big_2022-03-09"
+    else:
+        stem, architecture, release = "opus.spm32k-spm32k", "transformer-align", "opus-2020-02-26"
+    vocab_name = f"{stem}.vocab.yml"
+    weights_name = f"{stem}.{architecture}.model1.npz.best-perplexity.npz"
+    (folder / vocab_name).write_text(
+        "".join(f"{_yaml_token(t)}: {i}\n" for i, t in enumerate(tokens)), encoding="utf-8")
+
+    rng = np.random.default_rng(seed)
+    size = len(tokens)
+
+    def matrix(*shape: int, std: float = 0.5) -> np.ndarray:
+        # Wide random weights, so that the output depends on the input (see build_marian_hf).
+        return rng.normal(0.0, std, shape).astype(np.float32)
+
+    weights: dict[str, np.ndarray] = {"Wemb": matrix(size, d_model), "decoder_ff_logit_out_b": matrix(1, size)}
+
+    def attention(prefix: str) -> None:
+        for name in ("q", "k", "v", "o"):
+            weights[f"{prefix}_W{name}"] = matrix(d_model, d_model)
+            weights[f"{prefix}_b{name}"] = matrix(1, d_model, std=0.1)
+        weights[f"{prefix}_Wo_ln_scale"] = np.ones((1, d_model), np.float32)
+        weights[f"{prefix}_Wo_ln_bias"] = np.zeros((1, d_model), np.float32)
+
+    def feed_forward(prefix: str) -> None:
+        weights[f"{prefix}_W1"], weights[f"{prefix}_b1"] = matrix(d_model, ffn), matrix(1, ffn, std=0.1)
+        weights[f"{prefix}_W2"], weights[f"{prefix}_b2"] = matrix(ffn, d_model), matrix(1, d_model, std=0.1)
+        weights[f"{prefix}_ffn_ln_scale"] = np.ones((1, d_model), np.float32)
+        weights[f"{prefix}_ffn_ln_bias"] = np.zeros((1, d_model), np.float32)
+
+    for layer in range(1, layers + 1):
+        attention(f"encoder_l{layer}_self")
+        feed_forward(f"encoder_l{layer}_ffn")
+        attention(f"decoder_l{layer}_self")
+        attention(f"decoder_l{layer}_context")
+        feed_forward(f"decoder_l{layer}_ffn")
+    config = _MARIAN_MODEL_YML.format(d_model=d_model, vocab=size, layers=layers, heads=heads, ffn=ffn)
+    # Marian keeps its options as a NUL-terminated byte string inside the archive.
+    weights["special:model.yml"] = np.frombuffer(config.encode() + b"\0", dtype=np.int8)
+    with (folder / weights_name).open("wb") as f:
+        np.savez(f, **weights)
+
+    (folder / "decoder.yml").write_text(
+        f"models:\n  - {weights_name}\nvocabs:\n  - {vocab_name}\n  - {vocab_name}\n"
+        "beam-size: 6\nnormalize: 0.6\nword-penalty: 0\nmini-batch: 1\nmaxi-batch: 1\n"
+        "maxi-batch-sort: src\nrelative-paths: true\n", encoding="utf-8")
+    src3, tgt3 = tatoeba_code(src), tatoeba_code(tgt)
+    storage = "Tatoeba-MT-models" if big else "OPUS-MT-models"
+    pair_folder = f"{src3}-{tgt3}" if big else f"{src}-{tgt}"
+    url = f"https://object.pouta.csc.fi/{storage}/{pair_folder}/{release}.zip"
+    (folder / "README.md").write_text(
+        _RELEASE_README.format(release=release, architecture=architecture, src3=src3, tgt3=tgt3, url=url),
+        encoding="utf-8")
+    (folder / "preprocess.sh").write_text(_PREPROCESS_SH, encoding="utf-8")
+    (folder / "LICENSE").write_text(_RELEASE_LICENSE, encoding="utf-8")
+    log.info("built tiny native Marian release %s in %s", release, folder)
+    return folder
+
+
+def zip_release(folder: Path, zip_path: Path, *, prefix: str = "") -> Path:
+    """Zip a release folder the way OPUS-MT does (files at the root, or under ``prefix``)."""
+    import zipfile
+
+    zip_path = Path(zip_path)
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(Path(folder).iterdir()):
+            if path.is_file():
+                archive.write(path, prefix + path.name)
+    return zip_path

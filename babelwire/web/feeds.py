@@ -20,7 +20,7 @@ from babelwire.store.reading import latest_articles, revision_documents, source_
 from babelwire.translate.engines.openai import language_name
 from babelwire.web.context import WebContext, web_context
 from babelwire.web.security import safe_href, sanitize_html
-from babelwire.web.views import mt_label, target_language
+from babelwire.web.views import license_notice, mt_label, target_language
 
 router = APIRouter(prefix="/feeds", include_in_schema=False)
 Context = Annotated[WebContext, Depends(web_context)]
@@ -54,6 +54,8 @@ def entry_html(row: dict[str, Any], original: dict[str, Any], translation: dict[
     link = f' <a href="{escape(href)}" hreflang="{escape(language or "")}">Original{name}</a>' if href else ""
     if translation is not None:
         notice = mt_label(language, translation["engine"], translation["model"])
+        if (licence := license_notice(translation.get("provenance"))) is not None:
+            notice = f"{notice} {licence}"
         document = translation["document"]
     else:
         notice = "Not translated yet: this is the original text."

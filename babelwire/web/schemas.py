@@ -10,6 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 class Flag(BaseModel):
     name: str = Field(description="Quality flag id, e.g. numbers, quotes, untranslated.")
     description: str
+    evidence: list[str] = Field(default_factory=list, description=(
+        "What the check found: the words left untranslated, the numbers missing, the quotation marks "
+        "counted, the length ratio; empty for translations stored before evidence was kept."))
+    detail: str | None = Field(default=None, description=(
+        "The flag with its evidence as one line, e.g. \"left untranslated: endiguement, dépens\"."))
 
 
 class ArticleSummary(BaseModel):
@@ -45,6 +50,11 @@ class TranslationInfo(BaseModel):
     model: str | None
     created_at: str | None
     label: str = Field(description="The machine-translation notice shown to readers.")
+    license: str | None = Field(default=None, description="Licence of the model that made the translation "
+                                "(e.g. CC-BY-4.0 for OPUS-MT, CC-BY-NC-4.0 for NLLB-200).")
+    license_url: str | None = Field(default=None, description="Link to the licence text.")
+    attribution: str | None = Field(default=None, description="Who made the model, as its licence asks.")
+    model_url: str | None = Field(default=None, description="Where the model is published.")
     title_flags: list[Flag]
 
 

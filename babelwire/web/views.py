@@ -11,7 +11,7 @@ from babelwire.store.database import Store
 from babelwire.store.reading import latest_articles, revision_documents
 from babelwire.store.search import search
 from babelwire.translate.engines.openai import language_name
-from babelwire.translate.quality import FLAG_DESCRIPTIONS
+from babelwire.translate.quality import FLAG_DESCRIPTIONS, describe_finding
 from babelwire.web.diff import revision_diff
 
 MAX_DIFFS = 5  # revision pairs diffed on an article page (newest first); older ones: API only
@@ -32,17 +32,46 @@ def mt_label(source_lang: str | None, engine: str, model: str | None) -> str:
     return f"Machine translation {origin}by {by}. Not reviewed by a human."
 
 
-def describe_flags(names: list[str]) -> list[dict[str, str]]:
-    return [{"name": name, "description": FLAG_DESCRIPTIONS.get(name, name)} for name in names]
+def license_notice(provenance: dict[str, str] | None) -> str | None:
+    """``Model opus-mt-fr-en (OPUS-MT, Helsinki-NLP), licence CC-BY-4.0.``, or None when unknown."""
+    if not provenance or not provenance.get("license"):
+        return None
+    by = f" ({provenance['attribution']})" if provenance.get("attribution") else ""
+    model = provenance.get("model") or provenance.get("engine") or "engine"
+    restriction = " — non-commercial use only" if "-NC" in provenance["license"] else ""
+    return f"Model {model}{by}, licence {provenance['license']}{restriction}."
 
 
-def _no_translation_note(language: str | None, target: str, available: list[str]) -> str:
+def describe_flags(names: list[str], evidence: Any = None) -> list[dict[str, Any]]:
+    """Each flag with its description, its evidence (strings; none on translations stored before
+    evidence was kept) and ``detail``, the one line a reader sees ("left untranslated: …")."""
+    found = evidence if isinstance(evidence, dict) else {}
+    described = []
+    for name in names:
+        items = found.get(name)
+        items = [str(e) for e in items] if isinstance(items, list) else []
+        described.append({"name": name, "description": FLAG_DESCRIPTIONS.get(name, name), "evidence": items,
+                          "detail": describe_finding(name, items)})
+    return described
+
+
+def _flag_evidence(flags: Any) -> tuple[Any, list[Any]]:
+    """(title evidence, per-block evidence) of a translation's stored flags; empty for old rows."""
+    evidence = flags.get("evidence") if isinstance(flags, dict) else None
+    if not isinstance(evidence, dict):
+        return {}, []
+    blocks = evidence.get("blocks")
+    return evidence.get("title"), blocks if isinstance(blocks, list) else []
+
+
+def _no_translation_note(language: str | None, target: str, available: list[str], reason: str | None = None) -> str:
     if language and language == target:
         return f"This article is in {language_name(target)}: no translation needed. Showing the original."
     if not language:
         return "The language of this article is unknown, so it was not translated. Showing the original."
     also = f" (available: {', '.join(language_name(t) for t in available)})" if available else ""
-    return (f"No {language_name(target)} translation of this version yet{also}. "
+    why = f" Not translated: {reason}." if reason else ""
+    return (f"No {language_name(target)} translation of this version yet{also}.{why} "
             f"Showing the original in {language_name(language)}.")
 
 
@@ -59,6 +88,7 @@ def article_view(store: Store, article_id: int, *, target: str, diffs: bool = Tr
     translation = next((t for t in newest["translations"] if t["target"] == target), None) if newest else None
     translated = translation["document"] if translation else None
     block_flags = (translation["flags"] or {}).get("blocks", []) if translation else []
+    title_evidence, block_evidence = _flag_evidence(translation["flags"]) if translation else ({}, [])
     blocks = []
     for i, (o, t) in enumerate(zip_longest(original.get("blocks", []), translated["blocks"] if translated else [])):
         blocks.append({
@@ -66,7 +96,8 @@ def article_view(store: Store, article_id: int, *, target: str, diffs: bool = Tr
             "type": (t or o or {}).get("type", "paragraph"),
             "original": o["text"] if o else None,
             "translated": t["text"] if t else None,
-            "flags": describe_flags(block_flags[i] if i < len(block_flags) else []),
+            "flags": describe_flags(block_flags[i] if i < len(block_flags) else [],
+                                    block_evidence[i] if i < len(block_evidence) else None),
         })
     available = [t["target"] for t in newest["translations"]] if newest else []
     pairs = []
@@ -94,9 +125,14 @@ def article_view(store: Store, article_id: int, *, target: str, diffs: bool = Tr
             "target": translation["target"], "engine": translation["engine"], "model": translation["model"],
             "created_at": translation["created_at"],
             "label": mt_label(language, translation["engine"], translation["model"]),
-            "title_flags": describe_flags((translation["flags"] or {}).get("title", [])),
+            "license": (translation.get("provenance") or {}).get("license"),
+            "license_url": (translation.get("provenance") or {}).get("license_url"),
+            "attribution": (translation.get("provenance") or {}).get("attribution"),
+            "model_url": (translation.get("provenance") or {}).get("url"),
+            "title_flags": describe_flags((translation["flags"] or {}).get("title", []), title_evidence),
         },
-        "note": None if translation else _no_translation_note(language, target, available),
+        "note": None if translation else _no_translation_note(language, target, available,
+                                                              data.get("translate_error")),
         "available_targets": available,
         "blocks": blocks,
         "revisions": [{"number": r["number"], "fetched_at": r["fetched_at"], "content_hash": r["content_hash"],

@@ -68,3 +68,19 @@ def test_mismatched_eval_files_are_a_usage_error(home: Path, tmp_path: Path):
 def test_unknown_engine_is_a_usage_error(home: Path):
     result = runner.invoke(app, ["translate", "--from", "fr", "--to", "en", "--engine", "nope"], input="Bonjour.")
     assert result.exit_code == 2 and "unknown translation engine" in result.output
+
+
+def test_translate_json_gives_each_flag_its_evidence(home: Path):
+    text = ("À Genève, Moscou et Washington se quittent sans avancée.\n\n"
+            "Selon le ministère, 4 500 personnes ont été hospitalisées depuis lundi.\n")
+    result = runner.invoke(app, ["translate", "--from", "fr", "--to", "en", "--engine", "apertium", "--json"],
+                           input=text)
+    assert result.exit_code == 0, result.output
+    blocks = json.loads(result.stdout)["blocks"]
+    for block in blocks:
+        assert list(block["evidence"]) == block["flags"]  # one entry per flag, same order
+        assert all(isinstance(e, list) and all(isinstance(s, str) for s in e) for e in block["evidence"].values())
+    geneva = blocks[0]
+    assert "Ginebra" in geneva["text"]  # Apertium's Spanish pivot shows through
+    assert "untranslated_words" in geneva["flags"] and "Ginebra" in geneva["evidence"]["untranslated_words"]
+    assert blocks[1]["evidence"].get("numbers") is None and "4 500" in blocks[1]["text"]

@@ -144,3 +144,24 @@ def test_demo_serves_the_reader_until_sigterm(tmp_path):
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_apertium_on_the_demo_keeps_names_and_every_flag_names_its_evidence(demo):
+    _, store, _ = demo
+    with store.session() as session:
+        ids = list(session.scalars(select(Article.id)))
+    translations = [t for i in ids for r in get_article(store, i)["revisions"] for t in r["translations"]]
+    assert translations
+    texts = [" ".join([t["document"]["title"] or "", *(b["text"] for b in t["document"]["blocks"])])
+             for t in translations]
+    assert not any("Lucky" in text for text in texts)  # "Saint-Fortuné", a ship, was "Saint-Lucky"
+    assert any("Saint-Fortuné" in text for text in texts)
+    flagged = 0
+    for t in translations:
+        evidence = t["flags"]["evidence"]
+        for names, found in [(t["flags"]["title"], evidence["title"]),
+                             *zip(t["flags"]["blocks"], evidence["blocks"], strict=True)]:
+            assert set(names) == set(found)
+            assert all(found[name] for name in names), found  # every flag says what it found
+            flagged += len(names)
+    assert flagged  # Apertium's output is never flawless: the check is not vacuous

@@ -16,6 +16,7 @@ from babelwire.pipeline.subscriptions import add_source, edit_source
 from babelwire.store import Store
 from babelwire.store.articles import get_article, list_articles
 from babelwire.store.models import ErrorRecord
+from babelwire.translate.engines.apertium import ApertiumEngine
 from tests.newsfixtures import PARAGRAPHS, NewsSite
 
 needs_apertium = pytest.mark.skipif(
@@ -55,8 +56,11 @@ def test_poll_translates_new_articles_keeping_structure(env):
     assert english["title"] and english["title"] != original["title"]
     assert "2008" in english["text"] and "12" in english["text"]
     assert "“" in english["text"] and "«" not in english["text"]
-    assert set(translation["flags"]) == {"title", "blocks"}
+    assert set(translation["flags"]) == {"title", "blocks", "evidence"}
     assert len(translation["flags"]["blocks"]) == len(english["blocks"])
+    evidence = translation["flags"]["evidence"]  # each flag's evidence, per block and for the title
+    assert [list(e) for e in evidence["blocks"]] == translation["flags"]["blocks"]
+    assert list(evidence["title"]) == translation["flags"]["title"]
 
 
 @needs_apertium
@@ -108,6 +112,74 @@ def test_missing_model_is_recorded_and_poll_goes_on(home: Path, server: Loopback
 
     assert summary.new == 1 and summary.translation.failed == 1
     with store.session() as session:
-        (error,) = session.scalars(select(ErrorRecord).where(ErrorRecord.stage == "translate")).all()
-    assert "babelwire models pull fr en" in error.reason
+        errors = session.scalars(select(ErrorRecord).where(ErrorRecord.stage == "translate")).all()
+    # One record for the article and one for its source (which its later articles show).
+    assert sorted(e.article_id is None for e in errors) == [False, True]
+    assert all("babelwire models pull fr en" in e.reason for e in errors)
+    article = get_article(store, list_articles(store)[0]["id"])
+    assert "babelwire models pull fr en" in article["translate_error"]
+    store.close()
+
+
+def test_auto_engine_translates_with_apertium_without_a_model(home: Path, server: LoopbackServer, monkeypatch):
+    if not ApertiumEngine(source="fr", target="en").supports("fr", "en"):
+        pytest.skip("Apertium fr→en is not installed (apt-get install apertium-fr-es apertium-eng-spa)")
+    monkeypatch.delenv("BABELWIRE_TRANSLATE_ENGINE", raising=False)
+    settings = load_settings(home)
+    assert settings.translate.engine == "auto"
+    store = Store(settings.database_url)
+    site = NewsSite(server)
+    site.add("otan", "Divergences persistantes")
+    add_source(store, settings, site.feed_url, "feed")
+
+    summary = poll(store, settings)
+
+    assert summary.translation.translated == 1
+    (translation,) = get_article(store, list_articles(store)[0]["id"])["revisions"][0]["translations"]
+    assert translation["engine"] == "apertium"
+    assert translation["provenance"]["license"].startswith("GPL")
+    store.close()
+
+
+def test_auto_engine_without_any_engine_keeps_the_article_with_the_fix(home: Path, server: LoopbackServer,
+                                                                       monkeypatch):
+    monkeypatch.delenv("BABELWIRE_TRANSLATE_ENGINE", raising=False)
+    monkeypatch.setenv("BABELWIRE_TRANSLATE_TO", "ja")  # no model, no Apertium pair, no HTTP engine
+    settings = load_settings(home)
+    store = Store(settings.database_url)
+    site = NewsSite(server)
+    site.add("otan", "Divergences persistantes")
+    add_source(store, settings, site.feed_url, "feed", language="fr")
+
+    summary = poll(store, settings)
+
+    assert summary.new == 1 and summary.translation.failed == 1
+    article = get_article(store, list_articles(store)[0]["id"])
+    assert article["revisions"][0]["translations"] == []
+    assert "babelwire models pull fr ja" in article["translate_error"]
+    store.close()
+
+
+def test_poll_applies_the_glossary_and_keeps_names(home: Path, server: LoopbackServer, monkeypatch):
+    from babelwire.store.glossary import add_term
+
+    if not ApertiumEngine(source="fr", target="en").supports("fr", "en"):
+        pytest.skip("Apertium fr→en is not installed (apt-get install apertium-fr-es apertium-eng-spa)")
+    monkeypatch.setenv("BABELWIRE_TRANSLATE_ENGINE", "apertium")
+    settings = load_settings(home)
+    store = Store(settings.database_url)
+    site = NewsSite(server)
+    site.add("otan", "Le vice-ministre Alexandre Grouchko à Saint-Fortuné",
+             ["Fortuné Dupont, maire de Saint-Fortuné, a reçu Alexandre Grouchko mercredi."])
+    source = add_source(store, settings, site.feed_url, "feed", language="fr")
+    add_term(store, "Grouchko", "Grushko", "fr", "en", source_id=source.id)
+
+    poll(store, settings)
+
+    (translation,) = get_article(store, list_articles(store)[0]["id"])["revisions"][0]["translations"]
+    text = translation["document"]["title"] + " " + translation["document"]["blocks"][0]["text"]
+    assert "Grushko" in text and "Grouchko" not in text
+    assert "Saint-Fortuné" in text and "Lucky" not in text
+    assert "+names@1" in translation["engine_id"] and "+glossary:" in translation["engine_id"]
+    assert all("glossary" not in flags for flags in translation["flags"]["blocks"])
     store.close()

@@ -167,3 +167,11 @@ def test_unknown_french_words_are_flagged_in_the_translation(engine: ApertiumEng
     kept = untranslated_words(source, translation, "fr", "en")
     assert kept and set(kept) <= {"endiguement", "martelé"}
     assert "untranslated_words" in check_block(source, translation, "fr", "en")
+
+
+@needs_apertium
+def test_neighbouring_sentences_do_not_exchange_words():
+    # Transfer rules match across a single line break: "pierre" / "rose" came out "Pink" / "stone".
+    engine = ApertiumEngine()
+    assert engine.translate(["pierre", "rose", "la maison blanche", "rouge"], "fr", "en") == [
+        "stone", "rose", "the white house", "red"]

@@ -22,11 +22,11 @@ from tests.newsfixtures import PARAGRAPHS, NewsSite
 runner = CliRunner()
 
 
-def test_poll_translates_with_ct2_by_default(home: Path, server: LoopbackServer, tiny_marian: Path,
-                                             monkeypatch: pytest.MonkeyPatch):
+def test_poll_translates_with_an_installed_ct2_model_by_default(home: Path, server: LoopbackServer,
+                                                                tiny_marian: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("BABELWIRE_TRANSLATE_MODEL", str(tiny_marian))
     settings = load_settings(home)
-    assert settings.translate.engine == "ct2"
+    assert settings.translate.engine == "auto"  # which takes an installed model before anything else
     store = Store(settings.database_url)
     site = NewsSite(server)
     site.add("otan", "Divergences persistantes", PARAGRAPHS[:3])

@@ -128,7 +128,7 @@ def test_pull_offline_says_what_to_run(tmp_path: Path, monkeypatch: pytest.Monke
     models = tmp_path / "models"
     started = time.monotonic()
     with pytest.raises(ModelError) as info:
-        pull_model("fr", "en", models)
+        pull_model("fr", "en", models, origin="hub")
     assert time.monotonic() - started < 30
     reason = info.value.reason
     assert "cannot reach http://127.0.0.1:9" in reason

@@ -27,7 +27,7 @@ def test_pull_downloads_converts_verifies_and_installs(tiny_marian_hf: Path, tmp
     progress: list[tuple[int, int]] = []
     with LoopbackServer() as server:
         serve_repo(server, REPO, tiny_marian_hf)
-        installed = pull_model("fr", "en", tmp_path / "models", endpoint=server.url(""),
+        installed = pull_model("fr", "en", tmp_path / "models", endpoint=server.url(""), origin="hub",
                                progress=lambda done, total: progress.append((done, total)))
     assert installed == tmp_path / "models" / "opus-mt-fr-en"
     manifest = json.loads((installed / "babelwire-model.json").read_text())
@@ -50,7 +50,7 @@ def test_a_dropped_transfer_resumes_where_it_stopped(tiny_marian_hf: Path, tmp_p
         paths = serve_repo(server, REPO, tiny_marian_hf)
         weights = paths["model.safetensors"]
         server.route(weights, cut_after(server.routes[weights], 0.5))
-        installed = pull_model("fr", "en", tmp_path / "models", endpoint=server.url(""))
+        installed = pull_model("fr", "en", tmp_path / "models", endpoint=server.url(""), origin="hub")
         ranges = _gets(server, weights)
     assert ranges[0] is None and len(ranges) == 2 and ranges[1].startswith("bytes=") and ranges[1] != "bytes=0-"
     assert (installed / "model.bin").exists()
@@ -64,11 +64,11 @@ def test_a_failed_pull_keeps_the_files_it_finished(tiny_marian_hf: Path, tmp_pat
         good = server.routes[weights]
         server.route(weights, cut_after(good, 0.5, ranged_too=True))
         with pytest.raises(ModelError, match="run the same command again"):
-            pull_model("fr", "en", tmp_path / "models", endpoint=server.url(""))
+            pull_model("fr", "en", tmp_path / "models", endpoint=server.url(""), origin="hub")
         assert not (tmp_path / "models" / "opus-mt-fr-en").exists()
         server.requests.clear()
         server.route(weights, good)
-        pull_model("fr", "en", tmp_path / "models", endpoint=server.url(""))
+        pull_model("fr", "en", tmp_path / "models", endpoint=server.url(""), origin="hub")
         fetched = {r.path for r in server.requests if r.method == "GET" and "/resolve/" in r.path}
     assert fetched == {weights}  # the config and tokenizer files were not downloaded again
 
@@ -77,5 +77,5 @@ def test_pull_without_the_converter_stops_before_downloading(tmp_path: Path, mon
     monkeypatch.setitem(sys.modules, "transformers", None)  # makes `import transformers` fail
     with LoopbackServer() as server:
         with pytest.raises(ModelError, match=r"babelwire\[convert\]"):
-            pull_model("fr", "en", tmp_path / "models", endpoint=server.url(""))
+            pull_model("fr", "en", tmp_path / "models", endpoint=server.url(""), origin="hub")
         assert server.requests == []

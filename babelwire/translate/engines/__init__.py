@@ -1,4 +1,10 @@
-"""Engine registry: turn ``[translate] engine`` (or a per-source override) into an engine."""
+"""Engine registry: turn ``[translate] engine`` (or a per-source override) into an engine.
+
+``auto`` (the default) picks, per language pair, the best engine this machine has: an installed
+CTranslate2 model, else an installed Apertium pair (a direct pair before a pivot chain), else a
+configured HTTP engine. When none can translate the pair, ``NoEngineError`` says which command
+fixes it, and the article is kept untranslated with that reason.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,54 @@ from babelwire.config import Settings
 from babelwire.errors import ModelError, TranslationError
 from babelwire.translate.engines.base import TranslationEngine
 
-ENGINES = ("ct2", "apertium", "libretranslate", "deepl", "openai")
+ENGINES = ("auto", "ct2", "apertium", "libretranslate", "deepl", "openai")
+
+
+class NoEngineError(TranslationError):
+    """No engine on this machine can translate the pair; the reason names the command that fixes it."""
+
+
+def no_engine_advice(source: str, target: str) -> str:
+    """What to run so that ``source`` → ``target`` can be translated."""
+    return (f"no translation engine for {source}→{target} on this machine: run `babelwire models pull "
+            f"{source} {target}` (a neural model, no GPU needed), or install an Apertium pair "
+            f"(`sudo apt-get install apertium apertium-{source}-{target}`), or configure an HTTP engine "
+            "([translate] engine = libretranslate, deepl or openai)")
+
+
+def _http_engine_configured(settings: Settings) -> str | None:
+    """The HTTP engine the settings set up beyond the defaults, if any."""
+    from babelwire.config import TranslateSettings
+
+    cfg, defaults = settings.translate, TranslateSettings()
+    if cfg.deepl_api_key:
+        return "deepl"
+    if cfg.openai_model:
+        return "openai"
+    if cfg.libretranslate_api_key or cfg.libretranslate_url != defaults.libretranslate_url:
+        return "libretranslate"
+    return None
+
+
+def resolve_engine(settings: Settings, source: str, target: str) -> tuple[str, Path | None]:
+    """The engine ``auto`` uses for a pair: (``ct2``, model folder), (``apertium``, None) or an HTTP
+    engine's name; raises NoEngineError when nothing here translates the pair."""
+    from babelwire.translate.engines.apertium import ApertiumEngine
+    from babelwire.translate.models import find_model
+
+    cfg = settings.translate
+    if cfg.model:
+        return "ct2", Path(cfg.model).expanduser()
+    model_dir = find_model(settings.models_dir, source, target)
+    if model_dir is not None:
+        return "ct2", model_dir
+    apertium = ApertiumEngine(source=source, target=target)
+    if apertium.supports(source, target):  # route() is the shortest chain: a direct pair first
+        return "apertium", None
+    http = _http_engine_configured(settings)
+    if http is not None:
+        return http, None
+    raise NoEngineError(no_engine_advice(source, target))
 
 
 def create_engine(
@@ -18,6 +71,9 @@ def create_engine(
     """An engine able to translate ``source`` → ``target``; raises TranslationError/ModelError
     with what to install or run when it cannot."""
     cfg = settings.translate
+    if name == "auto":
+        name, resolved = ("ct2", None) if model else resolve_engine(settings, source, target)
+        model = model or resolved
     if name == "ct2":
         from babelwire.translate.engines.ct2 import CT2Engine
         from babelwire.translate.models import find_model
@@ -67,8 +123,39 @@ class EngineCache:
         self._lock = threading.Lock()
 
     def get(self, name: str, source: str, target: str, model: str | None = None) -> TranslationEngine:
+        if name == "auto" and not model:
+            # Resolved at every call (a directory listing), so a model pulled while a worker runs
+            # is used from its next batch on.
+            name, resolved = resolve_engine(self.settings, source, target)
+            model = str(resolved) if resolved else None
         key = (name, str(model or ""), source, target)
         with self._lock:
             if key not in self._engines:
                 self._engines[key] = create_engine(name, self.settings, source, target, model=model)
             return self._engines[key]
+
+
+def engine_problem(settings: Settings, name: str, source: str, target: str) -> str | None:
+    """Why ``name`` cannot translate ``source`` → ``target`` here (with the fix), or None when it can.
+
+    Cheap: looks for models and Apertium modes without loading anything. HTTP engines are taken
+    at their word (their server is only asked when translating)."""
+    from babelwire.languages import base_language
+    from babelwire.translate.engines.apertium import INSTALL_HINT, ApertiumEngine
+    from babelwire.translate.models import find_model
+
+    if base_language(source) == base_language(target):
+        return None
+    if name == "auto":
+        try:
+            resolve_engine(settings, source, target)
+        except NoEngineError as exc:
+            return exc.reason
+        return None
+    if name == "ct2" and not settings.translate.model and find_model(settings.models_dir, source, target) is None:
+        return f"no ct2 model for {source}→{target}: run `babelwire models pull {source} {target}`"
+    if name == "apertium" and not ApertiumEngine(source=source, target=target).supports(source, target):
+        return f"Apertium cannot translate {source}→{target} with the installed pairs ({INSTALL_HINT})"
+    if name not in ENGINES:
+        return f"unknown translation engine {name!r} (choose from {', '.join(ENGINES)})"
+    return None

@@ -236,7 +236,7 @@ class ApertiumEngine:
         todo = [i for i, s in enumerate(sentences) if s.strip()]
         if not todo or not chain:
             return results
-        # One sentence per line: a newline inside a sentence would shift every later one.
+        # One sentence per paragraph: a newline inside a sentence would shift every later one.
         texts = [" ".join(sentences[i].split()) for i in todo]
         for mode in chain:
             texts = self._run_batch(mode, texts)
@@ -245,8 +245,11 @@ class ApertiumEngine:
         return results
 
     def _run_batch(self, mode: str, texts: list[str]) -> list[str]:
-        output = self._run(mode, "\n".join(texts) + "\n")
-        lines = output.rstrip("\n").split("\n")
+        # A blank line between sentences: Apertium's transfer rules match across single line
+        # breaks ("pierre\nrose" came out "Pink\nstone", the adjective moved onto the line
+        # before), but not across a paragraph break.
+        output = self._run(mode, "\n\n".join(texts) + "\n")
+        lines = output.strip("\n").split("\n\n")
         if len(lines) != len(texts):
             log.warning(
                 "apertium %s returned %d lines for %d sentences; translating one by one",

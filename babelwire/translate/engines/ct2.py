@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from babelwire.errors import ModelError, TranslationError
+from babelwire.translate.marian_preprocess import normalize_for_marian
 
 log = logging.getLogger(__name__)
 
@@ -86,15 +87,29 @@ def read_manifest(model_dir: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _read_vocabulary_file(model_dir: Path, stem: str) -> list[str]:
+    json_path, txt_path = Path(model_dir) / f"{stem}.json", Path(model_dir) / f"{stem}.txt"
+    if json_path.exists():
+        return list(json.loads(json_path.read_text(encoding="utf-8")))
+    if txt_path.exists():
+        return txt_path.read_text(encoding="utf-8").splitlines()
+    return []
+
+
+def _read_config(model_dir: Path) -> dict[str, Any]:
+    """CTranslate2's ``config.json`` of a model folder, or ``{}``."""
+    try:
+        data = json.loads((Path(model_dir) / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def read_vocabulary(model_dir: Path) -> list[str]:
     """The (shared or target) vocabulary of a CTranslate2 model folder, in id order."""
-    model_dir = Path(model_dir)
     for stem in ("shared_vocabulary", "target_vocabulary"):
-        json_path, txt_path = model_dir / f"{stem}.json", model_dir / f"{stem}.txt"
-        if json_path.exists():
-            return list(json.loads(json_path.read_text(encoding="utf-8")))
-        if txt_path.exists():
-            return txt_path.read_text(encoding="utf-8").splitlines()
+        if tokens := _read_vocabulary_file(model_dir, stem):
+            return tokens
     return []
 
 
@@ -164,9 +179,15 @@ class _Tokenizer:
                            else spm.SentencePieceProcessor(model_file=str(target)))
         except (OSError, RuntimeError) as exc:
             raise ModelError(f"{model_dir}: unreadable sentencepiece model ({exc})") from exc
-        # Multi-target OPUS-MT models (opus-mt-en-ROMANCE, ...) select the output language with a
-        # ">>fr<<" token at the start of the source.
-        self.marian_targets = {t[2:-2] for t in self.vocab if t.startswith(">>") and t.endswith("<<")}
+        # Multi-target OPUS-MT models (opus-mt-en-ROMANCE, Tatoeba's eng-roa, ...) select the output
+        # language with a token at the start of the source: ">>fr<<" in the older ones, ">>fra<<" or
+        # ">>cmn_Hans<<" in the Tatoeba ones. The tokens are in the *source* vocabulary, which is not
+        # the target one when a model has separate vocabularies.
+        source_vocab = set(_read_vocabulary_file(model_dir, "source_vocabulary")) or self.vocab
+        self.marian_targets = {t[2:-2] for t in source_vocab if t.startswith(">>") and t.endswith("<<")}
+        # Models converted from native Marian files have "add_source_eos" in their config (CTranslate2
+        # appends </s> itself); the transformers converter leaves it to the caller. Never both.
+        self.add_eos = not _read_config(model_dir).get("add_source_eos", False)
 
     def language_tokens(self, source: str, target: str) -> tuple[list[str], list[str] | None]:
         """(tokens put before the source, target prefix) for a language pair."""
@@ -177,10 +198,10 @@ class _Tokenizer:
         else:
             if not self.marian_targets:
                 return [], None
-            tgt = base_language(target)
-            if tgt not in self.marian_targets:
+            token = self.marian_target_token(target)
+            if token is None:
                 raise TranslationError(f"this multilingual OPUS-MT model has no target language {target!r}")
-            return [f">>{tgt}<<"], None
+            return [f">>{token}<<"], None
         for code, lang in ((src, source), (tgt, target)):
             if code not in self.vocab:
                 raise TranslationError(f"language {lang!r} ({code}) is not served by this {self.kind} model")
@@ -188,9 +209,28 @@ class _Tokenizer:
         # decoder is forced to start with the target language token.
         return [src], [tgt]
 
+    def marian_target_token(self, target: str) -> str | None:
+        """The language token (without ``>>``/``<<``) a multi-target Marian model uses for ``target``:
+        ``fr`` in the older OPUS-MT models, ``fra`` in the Tatoeba ones, a script variant such as
+        ``cmn_Hans``/``zho_Hant`` for Chinese (the one the tag's script or region asks for)."""
+        from babelwire.translate.releases import tatoeba_codes
+
+        tgt = base_language(target)
+        codes = [tgt, *tatoeba_codes(tgt)]
+        variants = [t for code in codes for t in sorted(self.marian_targets) if t.startswith(f"{code}_")]
+        tags = {p.lower() for p in re.split(r"[-_]", target.strip())[1:]}
+        script = "Hant" if tags & _TRADITIONAL_CHINESE else "Hans" if tgt == "zh" else None
+        # The script Chinese asks for outranks the bare code; then the bare code; then any variant.
+        candidates = [t for t in variants if script and t.endswith(f"_{script}")]
+        candidates += [code for code in codes if code in self.marian_targets] + variants
+        return candidates[0] if candidates else None
+
     def encode(self, sentences: Sequence[str], before: list[str]) -> list[list[str]]:
+        if self.kind == "marian":  # what the models' preprocess.sh did to their training data
+            sentences = [normalize_for_marian(s) for s in sentences]
         pieces = self.source.encode(list(sentences), out_type=str)
-        return [before + p + ["</s>"] for p in pieces]
+        end = ["</s>"] if self.add_eos else []
+        return [before + p + end for p in pieces]
 
     def decode(self, hypotheses: Sequence[Sequence[str]], prefix: list[str] | None) -> list[str]:
         skip = len(prefix or [])

@@ -1,0 +1,76 @@
+"""Languages: the codes babelwire accepts, their names, and checking what a user typed.
+
+One table for the whole program. A language is known when babelwire can do something with it:
+lingua detects it, or a translation model family (NLLB-200, OPUS-MT) serves it. Codes are
+ISO 639-1 (``fr``), optionally with a region or script subtag (``pt-BR``, ``zh-Hant``), which
+is kept for engines that care (DeepL, NLLB's Traditional Chinese) and ignored elsewhere.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+# Names of the languages lingua does not detect but translation models serve (NLLB-200).
+_EXTRA_NAMES = {
+    "am": "Amharic", "fa": "Persian", "km": "Khmer", "ml": "Malayalam", "my": "Burmese",
+    "ne": "Nepali", "no": "Norwegian", "ps": "Pashto", "si": "Sinhala", "uz": "Uzbek",
+    "hy": "Armenian", "ka": "Georgian", "te": "Telugu", "ta": "Tamil", "gu": "Gujarati",
+}
+_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+
+
+@functools.cache
+def language_names() -> dict[str, str]:
+    """ISO 639-1 code → English name of every language babelwire knows, sorted by code."""
+    from lingua import Language
+
+    from babelwire.translate.engines.ct2 import NLLB_CODES
+
+    names = {lang.iso_code_639_1.name.lower(): lang.name.title() for lang in Language.all()}
+    names |= {"fa": "Persian", "nb": "Norwegian Bokmål", "nn": "Norwegian Nynorsk", "el": "Greek"}
+    for code in NLLB_CODES:
+        names.setdefault(code, _EXTRA_NAMES.get(code, code))
+    for code, name in _EXTRA_NAMES.items():
+        names.setdefault(code, name)
+    return dict(sorted(names.items()))
+
+
+def base_language(tag: str) -> str:
+    """``fr`` from ``fr``, ``fr-FR``, ``FR_ca``: the lower-case primary subtag."""
+    return re.split(r"[-_]", tag.strip())[0].lower()
+
+
+def language_name(code: str | None) -> str:
+    """``fr`` → ``French``; an unknown code is returned as it is."""
+    if not code:
+        return ""
+    return language_names().get(base_language(code), code)
+
+
+def is_known(tag: str) -> bool:
+    """True for a well-formed tag whose primary language babelwire knows."""
+    return bool(_TAG.match(tag.strip())) and base_language(tag) in language_names()
+
+
+def supported_codes() -> str:
+    """The known codes, comma-separated, for error messages."""
+    return ", ".join(language_names())
+
+
+def check_language(tag: str) -> str:
+    """The tag normalised (``pt_br`` → ``pt-BR``); raises ValueError naming the supported codes."""
+    value = tag.strip()
+    if not is_known(value):
+        raise ValueError(f"unknown language code {tag!r}; supported: {supported_codes()}")
+    parts = re.split(r"[-_]", value)
+    subtags = [p.upper() if len(p) == 2 else p.title() if len(p) == 4 else p.lower() for p in parts[1:]]
+    return "-".join([parts[0].lower(), *subtags])
+
+
+def check_languages(value: str) -> list[str]:
+    """A comma-separated list of tags, each checked (``en,de``)."""
+    codes = [part for part in (p.strip() for p in value.split(",")) if part]
+    if not codes:
+        raise ValueError("no language code given")
+    return [check_language(code) for code in codes]
