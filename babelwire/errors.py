@@ -44,7 +44,12 @@ class HTTPStatusError(FetchError):
 
 
 class NetworkError(FetchError):
-    """DNS, connection, TLS or timeout failure."""
+    """DNS, connection, TLS or timeout failure; ``kind`` says which (``dns``, ``refused``,
+    ``tls``, ``timeout``, ``reset``, ``protocol``, or ``""`` when unknown)."""
+
+    def __init__(self, reason: str, *, url: str | None = None, kind: str = "") -> None:
+        super().__init__(reason, url=url)
+        self.kind = kind
 
 
 class TooLargeError(FetchError):

@@ -3,13 +3,15 @@
 Used by the tests (real HTTP instead of mocks), by ``babelwire bench`` and by ``babelwire demo``.
 Routes map a path to a static :class:`Response` or to a callable that builds one from the
 request; every request is logged so tests can check what a client sent (e.g. conditional GETs).
+A response can also stream its body piece by piece (:attr:`Response.chunks`, :func:`trickle`):
+hostile servers that send a body slowly, endlessly, or stall in the middle of it.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -21,6 +23,25 @@ class Response:
     status: int = 200
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
     delay: float = 0.0  # seconds to sleep before answering (timeouts)
+    # When set, the body is written piece by piece as this iterable yields, flushing each piece
+    # (``body`` is then ignored): sent chunked, unless ``headers`` give a Content-Length (which
+    # may lie, as hostile servers do), then the connection is closed after the last piece.
+    chunks: Iterable[bytes] | Callable[[], Iterable[bytes]] | None = None
+
+
+def trickle(body: bytes, every: float, *, size: int = 1, forever: bool = False) -> Callable[[], Iterator[bytes]]:
+    """Chunks for :attr:`Response.chunks`: ``size`` bytes of ``body`` every ``every`` seconds
+    (repeating ``body`` endlessly when ``forever``); a fresh iterator per request."""
+
+    def pieces() -> Iterator[bytes]:
+        while True:
+            for start in range(0, len(body), max(1, size)):
+                time.sleep(every)
+                yield body[start:start + max(1, size)]
+            if not forever:
+                return
+
+    return pieces
 
 
 @dataclass(frozen=True)
@@ -71,13 +92,30 @@ class LoopbackServer:
                     headers = {k.lower(): v for k, v in response.headers.items()}
                     for name, value in response.headers.items():
                         self.send_header(name, value)
-                    if "content-length" not in headers:
+                    streamed = response.chunks is not None and send_body
+                    if streamed and "content-length" not in headers:
+                        self.send_header("Transfer-Encoding", "chunked")
+                    elif streamed:
+                        self.close_connection = True
+                    elif "content-length" not in headers:
                         self.send_header("Content-Length", str(len(response.body)))
                     self.end_headers()
-                    if send_body and response.status not in (204, 304):
+                    if streamed:
+                        self._stream(response, chunked="content-length" not in headers)
+                    elif send_body and response.status not in (204, 304):
                         self.wfile.write(response.body)
                 except (BrokenPipeError, ConnectionResetError):
-                    pass
+                    self.close_connection = True
+
+            def _stream(self, response: Response, chunked: bool) -> None:
+                chunks = response.chunks() if callable(response.chunks) else response.chunks
+                for piece in chunks or ():
+                    if not piece:
+                        continue
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
+                    self.wfile.flush()
+                if chunked:
+                    self.wfile.write(b"0\r\n\r\n")
 
             def do_GET(self) -> None:
                 self._serve(True)

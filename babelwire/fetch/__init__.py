@@ -1,4 +1,5 @@
-"""HTTP fetching: politeness, robots.txt, conditional GET, retries, size limits, address guard."""
+"""HTTP fetching: politeness, robots.txt, conditional GET, retries, size limits, a total deadline per URL,
+address guard."""
 
 from babelwire.fetch.client import Fetcher
 from babelwire.fetch.encoding import decode_text

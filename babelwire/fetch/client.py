@@ -1,7 +1,15 @@
-"""The Fetcher: one polite, guarded HTTP GET with retries, redirects and size limits.
+"""The Fetcher: one polite, guarded HTTP GET with retries, redirects, size limits and a deadline.
 
 Safe to share between threads (the pipeline fetches from a thread pool): httpx's connection
 pool is thread-safe, and politeness and the robots.txt cache lock their own state.
+
+How long one URL can take, whatever its server does: at most ``[fetch] total_timeout`` (60 s)
+of talking to servers, every attempt, redirect hop, body byte and backoff wait between retries
+included (:mod:`babelwire.fetch.deadline`); retries share that budget, they do not multiply it
+(a retry is not attempted when its backoff wait would outlast what is left). Not counted: waits
+for our own politeness slots (``host_delay``, ``host_concurrency``, ``concurrency``: our queue,
+not the server's doing), at most one robots.txt fetch per origin and per hour (itself bounded
+by the same deadline), and the DNS lookup, which only the system resolver bounds.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from babelwire.errors import (
     TooManyRedirectsError,
 )
 from babelwire.fetch.content import check_body, media_type, refuse_early
+from babelwire.fetch.deadline import Budget
 from babelwire.fetch.decompress import ACCEPT_ENCODING, BoundedDecoder, describe_size
 from babelwire.fetch.failures import transport_failure
 from babelwire.fetch.guard import AddressGuard, guarded_transport
@@ -117,6 +126,7 @@ class Fetcher:
         started = time.monotonic()
         current = start = _http_url(url)
         hops: list[str] = []
+        budget = Budget(self.settings.total_timeout)  # shared by every hop and retry of this URL
         while True:
             if obey_robots and self.robots is not None:
                 try:
@@ -124,7 +134,7 @@ class Fetcher:
                 except BlockedAddressError as exc:  # met while fetching robots.txt: report the page
                     exc.url = current
                     raise
-            response = self._get_with_retries(current, headers, check_content)
+            response = self._get_with_retries(current, headers, check_content, budget)
             if response.status not in REDIRECT_STATUSES:
                 break
             current = self._next_hop(start, current, response, hops)
@@ -161,19 +171,20 @@ class Fetcher:
         hops.append(target)
         return target
 
-    def _get_with_retries(self, url: str, headers: dict[str, str], check_content: bool) -> _Response:
+    def _get_with_retries(self, url: str, headers: dict[str, str], check_content: bool,
+                          budget: Budget) -> _Response:
         host = (urlsplit(url).hostname or "").lower()
         retries = max(0, self.settings.retries)
         for attempt in range(retries + 1):
             try:
-                with self.politeness.slot(host):
-                    response = self._get(url, headers, check_content)
+                with self.politeness.slot(host), budget.running():
+                    response = self._get(url, headers, check_content, budget)
             except httpx.HTTPError as exc:
                 error, transient = transport_failure(exc, host, self.settings)
                 error.url = url
-                if not transient or attempt == retries:
-                    raise error from exc
                 wait = retry_wait(attempt, self.settings.backoff, self.settings.max_backoff)
+                if not transient or attempt == retries or wait >= budget.remaining():
+                    raise error from exc
                 logger.info("fetch %s failed (%s); retry %d/%d in %.2fs", url, error.reason, attempt + 1,
                             retries, wait)
             except httpx.InvalidURL as exc:
@@ -187,13 +198,22 @@ class Fetcher:
                     return response
                 wait = retry_wait(attempt, self.settings.backoff, self.settings.max_backoff,
                                   response.headers.get("retry-after"))
+                if wait >= budget.remaining():  # the retry could not finish in time: report this answer
+                    logger.info("fetch %s: HTTP %d; no time left to retry", url, response.status)
+                    return response
                 logger.info("fetch %s: HTTP %d; retry %d/%d in %.2fs", url, response.status, attempt + 1,
                             retries, wait)
-            time.sleep(wait)
+            budget.sleep(wait)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def _get(self, url: str, headers: dict[str, str], check_content: bool) -> _Response:
-        with self._client.stream("GET", url, headers=headers) as response:
+    def _get(self, url: str, headers: dict[str, str], check_content: bool, budget: Budget) -> _Response:
+        # Socket operations are bounded by the budget in the network stream; the wait for a pooled
+        # connection is not a socket operation, so it is bounded here.
+        timeout = httpx.Timeout(connect=self.settings.connect_timeout, read=self.settings.read_timeout,
+                                write=self.settings.read_timeout,
+                                pool=max(0.001, min(self.settings.connect_timeout + self.settings.read_timeout,
+                                                    budget.remaining())))
+        with self._client.stream("GET", url, headers=headers, timeout=timeout) as response:
             result = _Response(url, response.status_code, response.reason_phrase,
                                {name: response.headers[name] for name in response.headers})
             if not 200 <= response.status_code < 300:

@@ -1,10 +1,18 @@
 """Bytes → text for fetched bodies that lie about, or never state, their charset.
 
+The one charset sniffer of babelwire: fetched bodies (:attr:`FetchResult.text`) and HTML given
+as bytes to the extractor (:func:`babelwire.extract.encoding.decode_html`) both go through
+:func:`decode_text`, so a page is never decoded two ways.
+
 Order of witnesses, most trustworthy first: a byte-order mark; valid non-ASCII UTF-8 (a
 random legacy-encoded page is almost never valid UTF-8, while UTF-8 pages declared as
-ISO-8859-1 are common); the HTTP charset; the page's ``<meta>`` / XML declaration in its first
-4 KB (Miniflux's ``iso-8859-1-meta-after-1024.html``: pages put it past the 1024 bytes the HTML
-spec promises); charset-normalizer's guess; cp1252 with replacement. Never raises.
+ISO-8859-1 are common); UTF-8 with a few invalid bytes (a stray Windows quote pasted into a
+UTF-8 page) when the page is declared UTF-8 and its valid multi-byte characters outnumber the
+broken ones, or whatever it declares when they outnumber them tenfold: the broken bytes become
+U+FFFD instead of the whole page being read in a legacy charset; the HTTP charset; the page's
+``<meta>`` / XML declaration in its first 4 KB (Miniflux's ``iso-8859-1-meta-after-1024.html``:
+pages put it past the 1024 bytes the HTML spec promises); charset-normalizer's guess; cp1252
+with replacement. Never raises.
 """
 
 from __future__ import annotations
@@ -96,6 +104,25 @@ def _guess(content: bytes) -> str | None:
     return _codec(best.encoding) if best is not None else None
 
 
+def utf8_counts(content: bytes) -> tuple[str, int, int]:
+    """``(text, valid, invalid)``: ``content`` decoded as UTF-8 with replacement, how many
+    non-ASCII characters decoded validly and how many invalid byte sequences were replaced."""
+    text = content.decode("utf-8", errors="replace")
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    invalid = text.count("\ufffd") - content.count(b"\xef\xbf\xbd")  # a real U+FFFD is valid
+    return text, non_ascii - invalid, invalid
+
+
+def _mostly_utf8(content: bytes, declared_utf8: bool) -> str | None:
+    """The text when ``content`` is UTF-8 with a few broken bytes (see the module doc), else None."""
+    text, valid, invalid = utf8_counts(content)
+    if valid > (invalid if declared_utf8 else 10 * invalid):
+        logger.debug("UTF-8 body with %d invalid byte sequences (and %d valid characters): replaced",
+                     invalid, valid)
+        return text
+    return None
+
+
 def decode_text(content: bytes, content_type_header: str | None) -> tuple[str, str]:
     """Decode a fetched body to text; returns (text, codec name). Never raises."""
     for bom, encoding in _BOMS:
@@ -107,6 +134,11 @@ def decode_text(content: bytes, content_type_header: str | None) -> tuple[str, s
             return text, "utf-8"
     from_header = http_charset(content_type_header)
     from_document = declared_charset(content)
+    if not content.isascii():
+        declared = from_header or from_document  # the header overrides the document (HTTP)
+        text = _mostly_utf8(content, declared == "utf-8")
+        if text is not None:
+            return text, "utf-8"
     for encoding in (from_header, from_document):
         text = _strict(content, encoding)
         if text is not None:

@@ -30,26 +30,26 @@ def _tls_reason(error: ssl.SSLError) -> str:
 def transport_failure(exc: httpx.HTTPError, host: str, settings: FetchSettings) -> tuple[FetchError, bool]:
     """The error to raise for ``exc`` and whether the request is worth retrying."""
     if isinstance(exc, httpx.ConnectTimeout):
-        return NetworkError(f"timed out after {settings.connect_timeout:g}s (connect)"), True
+        return NetworkError(f"timed out after {settings.connect_timeout:g}s (connect)", kind="timeout"), True
     if isinstance(exc, httpx.ReadTimeout):
-        return NetworkError(f"timed out after {settings.read_timeout:g}s (read)"), True
+        return NetworkError(f"timed out after {settings.read_timeout:g}s (read)", kind="timeout"), True
     if isinstance(exc, httpx.WriteTimeout):
-        return NetworkError(f"timed out after {settings.read_timeout:g}s (write)"), True
+        return NetworkError(f"timed out after {settings.read_timeout:g}s (write)", kind="timeout"), True
     if isinstance(exc, httpx.PoolTimeout):
-        return NetworkError("timed out waiting for a free connection"), True
+        return NetworkError("timed out waiting for a free connection", kind="timeout"), True
     if isinstance(exc, httpx.UnsupportedProtocol):
         return FetchError(f"unsupported URL: {exc}"), False
     for cause in _causes(exc):
         if isinstance(cause, ssl.SSLError):
-            return NetworkError(f"TLS error: {_tls_reason(cause)}"), False
+            return NetworkError(f"TLS error: {_tls_reason(cause)}", kind="tls"), False
         if isinstance(cause, socket.gaierror):
-            return NetworkError(f"DNS lookup failed for {host}"), False
+            return NetworkError(f"DNS lookup failed for {host}", kind="dns"), False
         if isinstance(cause, ConnectionRefusedError):
-            return NetworkError("connection refused"), True
+            return NetworkError("connection refused", kind="refused"), True
         if isinstance(cause, ConnectionResetError):
-            return NetworkError("connection reset by the server"), True
+            return NetworkError("connection reset by the server", kind="reset"), True
     if isinstance(exc, httpx.RemoteProtocolError):
-        return NetworkError(f"server broke the HTTP exchange: {exc}"), True
+        return NetworkError(f"server broke the HTTP exchange: {exc}", kind="protocol"), True
     if isinstance(exc, httpx.ConnectError):
         return NetworkError(f"connection failed: {exc}"), True
     if isinstance(exc, httpx.TransportError):

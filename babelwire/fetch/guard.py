@@ -5,7 +5,8 @@ cloud metadata address (169.254.169.254) would turn the fetcher into a probe of 
 network (SSRF). The check runs inside the connection itself (:class:`GuardedBackend`): the host
 is resolved once, every address is checked, and the socket connects to a checked address, so a
 DNS answer that changes between check and connect (rebinding) cannot slip through, and every
-redirect hop, robots.txt included, passes the same gate.
+redirect hop, robots.txt included, passes the same gate. Every stream it opens is also bounded by
+the running request's total deadline (:mod:`babelwire.fetch.deadline`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import httpcore
 import httpx
 
 from babelwire.errors import BlockedAddressError, NetworkError
+from babelwire.fetch.deadline import DeadlineStream, bounded
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +70,7 @@ class AddressGuard:
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as exc:
-            raise NetworkError(f"DNS lookup failed for {host}") from exc
+            raise NetworkError(f"DNS lookup failed for {host}", kind="dns") from exc
         addresses: list[str] = []
         for _family, _type, _proto, _name, sockaddr in infos:
             text = str(sockaddr[0])
@@ -96,18 +98,35 @@ class GuardedBackend(httpcore.SyncBackend):
         local_address: str | None = None,
         socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
-        """Resolve, check every address, then connect to the first checked address that answers."""
+        """Resolve, check every address, then connect to the first checked address that answers;
+        the stream returned respects the request's total deadline."""
         if self.guard.exempt(host):
-            return super().connect_tcp(host, port, timeout, local_address, socket_options)
+            return DeadlineStream(self._connect(host, port, timeout, local_address, socket_options))
         last_error: Exception | None = None
         for address in self.guard.resolve(host, port):
             try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+                return DeadlineStream(self._connect(address, port, timeout, local_address, socket_options))
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 logger.debug("connect to %s (%s) failed: %s", host, address, exc)
                 last_error = exc
         assert last_error is not None  # resolve() returns at least one address or raises
         raise last_error
+
+    def _connect(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None,
+        local_address: str | None,
+        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None,
+    ) -> httpcore.NetworkStream:
+        limit, budget = bounded(timeout)
+        try:
+            return super().connect_tcp(host, port, limit, local_address, socket_options)
+        except httpcore.ConnectTimeout:
+            if budget is not None:
+                raise budget.error() from None
+            raise
 
 
 def guarded_transport(guard: AddressGuard, limits: httpx.Limits) -> httpx.HTTPTransport:

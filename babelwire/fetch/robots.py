@@ -90,6 +90,9 @@ class RobotsPolicy:
             logger.debug("no robots.txt at %s (%s): everything allowed", robots_url, exc.reason)
             return _Entry(None, now + TTL)
         except NetworkError as exc:
+            if exc.kind in {"dns", "refused", "tls"}:
+                # The site itself cannot be reached: say that, not "robots.txt unreachable".
+                raise NetworkError(exc.reason, url=robots_url, kind=exc.kind) from exc
             return self._unreachable(robots_url, exc.reason, now)
         except FetchError as exc:
             logger.info("unusable robots.txt at %s (%s): everything allowed", robots_url, exc.reason)

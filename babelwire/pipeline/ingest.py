@@ -10,6 +10,13 @@ duplicating anything:
 - :func:`ingest_item` fetches and extracts one queued URL and, in one transaction, stores the
   article (deduplicated by every URL it was reached by, its canonical URL and content hash), a new
   revision if its content changed, and removes the queue item.
+
+Everything a listing or a page says is untrusted and bounded before it is stored
+(:mod:`babelwire.store.limits`), the same way on SQLite and PostgreSQL: a link longer than a URL
+column is skipped and recorded as an error of its source (never fatal to the poll or to other
+sources), titles and authors are cut at a word boundary, over-long language codes and validators
+are dropped. Links a listing leaves out (not http(s), too long, entity references) and child
+sitemaps that fail or loop are recorded too: a source never yields "0 URLs" without a reason.
 """
 
 from __future__ import annotations
@@ -23,16 +30,27 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from babelwire.config import Settings, parse_duration
 from babelwire.document import Document
-from babelwire.errors import BabelwireError, HTTPStatusError
+from babelwire.errors import BabelwireError, FeedError, HTTPStatusError
 from babelwire.extract import extract_document
 from babelwire.fetch import Fetcher, FetchResult
 from babelwire.sources import Entry, parse_listing
 from babelwire.store import Store
+from babelwire.store.limits import (
+    MAX_AUTHOR,
+    MAX_ETAG,
+    MAX_LANGUAGE,
+    MAX_LAST_MODIFIED,
+    MAX_TITLE,
+    MAX_URL,
+    cut_text,
+    cut_url_for_display,
+    fitting,
+)
 from babelwire.store.models import (
     Article,
     ArticleURL,
@@ -46,6 +64,7 @@ from babelwire.store.models import (
 
 log = logging.getLogger(__name__)
 MAX_CHILD_SITEMAPS = 5
+"""Most child sitemaps fetched per listing (an index's newest, then theirs if they are indexes too)."""
 
 
 @dataclass
@@ -81,22 +100,88 @@ def record_error(
     session: Session, stage: str, reason: str, *, source_id: int | None = None,
     article_id: int | None = None, url: str | None = None,
 ) -> None:
+    # An error about an over-long URL must still be storable: the URL is cut to fit its column,
+    # and NUL characters (PostgreSQL refuses them in text) are dropped.
+    url = cut_url_for_display(url.replace("\x00", "")) if url else url
+    reason = reason.replace("\x00", "")
     session.add(ErrorRecord(stage=stage, reason=reason, source_id=source_id, article_id=article_id, url=url))
-    log.warning("%s failed: %s", stage, reason, extra={"source_id": source_id, "article_id": article_id, "url": url})
+    log.warning("%s error: %s", stage, reason, extra={"source_id": source_id, "article_id": article_id, "url": url})
 
 
-def _fetch_listing(fetcher: Fetcher, source: Source, settings: Settings) -> tuple[list[Entry], FetchResult]:
+@dataclass
+class _Listed:
+    """What fetching a source's listing gave: entries, and problems to record on the source."""
+
+    entries: list[Entry]
+    result: FetchResult
+    problems: list[tuple[str, str | None]] = field(default_factory=list)  # (reason, url)
+
+
+def _fetch_listing(fetcher: Fetcher, source: Source, settings: Settings) -> _Listed:
     result = fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
     if result.not_modified:
-        return [], result
-    listing = parse_listing(result.content, result.final_url, max_bytes=settings.fetch.max_decompressed_bytes)
-    entries = list(listing.entries)
-    for child_url in listing.sitemaps[-MAX_CHILD_SITEMAPS:]:
-        # Sitemap indexes list child sitemaps oldest first on most news sites: take the last ones.
-        child = fetcher.fetch(child_url)
-        entries.extend(parse_listing(child.content, child.final_url,
-                                     max_bytes=settings.fetch.max_decompressed_bytes).entries)
-    return entries, result
+        return _Listed([], result)
+    max_bytes = settings.fetch.max_decompressed_bytes
+    listing = parse_listing(result.content, result.final_url, max_bytes=max_bytes)
+    listed = _Listed(list(listing.entries), result,
+                     [(skipped.describe(), skipped.example) for skipped in listing.skipped])
+    seen = {normalise_url(source.url), normalise_url(result.final_url)}
+    # Sitemap indexes list child sitemaps oldest first on most news sites: take the last ones.
+    pending = _unseen(listing.sitemaps, seen)[-MAX_CHILD_SITEMAPS:]
+    looped = len(listing.sitemaps) - len(_unseen(listing.sitemaps, seen))
+    fetched = 0
+    failures: list[BabelwireError] = []
+    while pending and fetched < MAX_CHILD_SITEMAPS:
+        child_url = pending.pop(0)
+        seen.add(normalise_url(child_url))
+        fetched += 1
+        try:
+            child_result = fetcher.fetch(child_url)
+            seen.add(normalise_url(child_result.final_url))
+            child = parse_listing(child_result.content, child_result.final_url, max_bytes=max_bytes)
+        except BabelwireError as exc:
+            # One broken child sitemap does not cost the entries of the others.
+            failures.append(exc)
+            listed.problems.append((f"child sitemap skipped: {exc.reason}", exc.url or child_url))
+            continue
+        listed.entries.extend(child.entries)
+        listed.problems.extend((skipped.describe(), skipped.example) for skipped in child.skipped)
+        if child.sitemaps:  # an index inside an index: its children join the queue, loops excluded
+            fresh = _unseen(child.sitemaps, seen | {normalise_url(u) for u in pending})
+            looped += len(child.sitemaps) - len(fresh)
+            pending.extend(fresh[-MAX_CHILD_SITEMAPS:])
+    if not listed.entries:
+        if failures and len(failures) == fetched:
+            first = failures[0]
+            raise FeedError(f"no URLs: every child sitemap failed ({first.reason})", url=first.url or source.url)
+        if looped:
+            raise FeedError("sitemap index lists only itself or sitemaps already read: no URLs", url=source.url)
+        if listing.sitemaps and not listed.problems:
+            raise FeedError(f"no URLs in the {fetched} child sitemaps read (indexes of indexes are followed "
+                            f"for {MAX_CHILD_SITEMAPS} sitemaps at most)", url=source.url)
+    return listed
+
+
+def _unseen(urls: list[str], seen: set[str]) -> list[str]:
+    return [url for url in urls if normalise_url(url) not in seen]
+
+
+def _fit_entries(entries: list[Entry], problems: list[tuple[str, str | None]]) -> list[Entry]:
+    """Entries whose (normalised) URL fits a URL column; the others recorded in ``problems``."""
+    kept, too_long = [], []
+    for entry in entries:
+        if len(entry.url) > MAX_URL:
+            too_long.append(entry.url)
+            continue
+        entry.title = cut_text(entry.title, MAX_TITLE)
+        entry.language = fitting(entry.language, MAX_LANGUAGE)
+        kept.append(entry)
+    if too_long:
+        count = len(too_long)
+        reason = (f"1 entry skipped: its link is longer than {MAX_URL} characters" if count == 1 else
+                  f"{count} entries skipped: links longer than {MAX_URL} characters")
+        problems.append((reason, too_long[0]))
+    return kept
 
 
 def list_source(store: Store, fetcher: Fetcher, source_id: int, settings: Settings) -> ListingOutcome:
@@ -109,35 +194,53 @@ def list_source(store: Store, fetcher: Fetcher, source_id: int, settings: Settin
     now = utcnow()
     next_poll = now + timedelta(seconds=source.interval)
     result: FetchResult | None = None
+    problems: list[tuple[str, str | None]] = []
     if source.kind == "page":
         entries = [Entry(url=source.url)]
     else:
         try:
-            entries, result = _fetch_listing(fetcher, source, settings)
+            listed = _fetch_listing(fetcher, source, settings)
         except BabelwireError as exc:
-            with store.transaction() as session:
-                row = session.get(Source, source_id)
-                if row is not None:
-                    row.last_polled_at = now
-                    row.next_poll_at = next_poll
-                    row.last_error = exc.reason
-                    row.last_error_at = now
-                    row.consecutive_failures += 1
-                    record_error(session, "listing", exc.reason, source_id=source_id, url=exc.url or source.url)
+            _record_listing_failure(store, source, exc.reason, exc.url or source.url, now, next_poll)
             return ListingOutcome(source_id, ok=False, error=exc.reason)
-    entries = _dedupe(entries)[: settings.poll.max_entries]
-    with store.transaction() as session:
-        row = session.get(Source, source_id)
-        if row is None:
-            return ListingOutcome(source_id, ok=False, error="source was removed")
-        row.last_polled_at = now
-        row.last_success_at = now
-        row.next_poll_at = next_poll
-        row.consecutive_failures = 0
-        if result is not None and not result.not_modified:
-            row.etag, row.last_modified = result.etag, result.last_modified
-        queued = _queue_entries(session, row, entries, refresh_pages=source.kind == "page")
+        entries, result, problems = listed.entries, listed.result, listed.problems
+    entries = _fit_entries(_dedupe(entries), problems)[: settings.poll.max_entries]
+    try:
+        with store.transaction() as session:
+            row = session.get(Source, source_id)
+            if row is None:
+                return ListingOutcome(source_id, ok=False, error="source was removed")
+            row.last_polled_at = now
+            row.last_success_at = now
+            row.next_poll_at = next_poll
+            row.consecutive_failures = 0
+            if result is not None and not result.not_modified:
+                # Validators are only echoed back: one too long for its column is dropped, not cut.
+                row.etag = fitting(result.etag, MAX_ETAG)
+                row.last_modified = fitting(result.last_modified, MAX_LAST_MODIFIED)
+            for reason, url in problems:
+                record_error(session, "listing", reason, source_id=source_id, url=url)
+            queued = _queue_entries(session, row, entries, refresh_pages=source.kind == "page")
+    except DataError as exc:
+        # A value the database refuses despite the checks above: this source fails, the poll goes on.
+        reason = f"listing could not be stored: {str(exc.orig or exc).splitlines()[0]}"
+        log.exception("source %d: %s", source_id, reason)
+        _record_listing_failure(store, source, reason, source.url, now, next_poll)
+        return ListingOutcome(source_id, ok=False, error=reason)
     return ListingOutcome(source_id, ok=True, not_modified=bool(result and result.not_modified), queued=queued)
+
+
+def _record_listing_failure(store: Store, source: Source, reason: str, url: str | None, now: datetime,
+                            next_poll: datetime) -> None:
+    with store.transaction() as session:
+        row = session.get(Source, source.id)
+        if row is not None:
+            row.last_polled_at = now
+            row.next_poll_at = next_poll
+            row.last_error = reason
+            row.last_error_at = now
+            row.consecutive_failures += 1
+            record_error(session, "listing", reason, source_id=source.id, url=url)
 
 
 def _dedupe(entries: list[Entry]) -> list[Entry]:
@@ -155,10 +258,14 @@ def _dedupe(entries: list[Entry]) -> list[Entry]:
 def _enqueue(session: Session, rows: list[dict]) -> int:
     """Insert queue items, skipping URLs already queued — also those another worker queued since
     we looked (PostgreSQL has no global write lock); how many were inserted."""
+    # The callers skip and record over-long URLs; this is the last guard before the database.
+    rows = [row for row in rows if len(row["url"]) <= MAX_URL]
     if not rows:
         return 0
     insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
-    return session.connection().execute(insert(QueueItem).on_conflict_do_nothing(index_elements=["url"]), rows).rowcount
+    # RETURNING counts what was inserted: an executemany's rowcount is -1 on psycopg.
+    statement = insert(QueueItem).on_conflict_do_nothing(index_elements=["url"]).returning(QueueItem.id)
+    return len(session.connection().execute(statement, rows).all())
 
 
 def _queue_entries(session: Session, source: Source, entries: list[Entry], *, refresh_pages: bool) -> int:
@@ -238,18 +345,34 @@ def ingest_item(store: Store, fetcher: Fetcher, item_id: int, settings: Settings
         document = extract_document(result.text, result.final_url, language=snap.language)
     except BabelwireError as exc:
         return _store_failure(store, snap, exc, settings)
-    urls = {snap.url, normalise_url(result.final_url)}
+    _fit_document(document)
+    final = normalise_url(result.final_url)
     canonical = _choose_canonical(document, result.final_url)
-    urls.add(canonical)
+    if len(canonical) > MAX_URL:  # a page's own claim, or a redirect, too long to store: not kept
+        canonical = final if len(final) <= MAX_URL else snap.url
+    urls = {url for url in (snap.url, final, canonical) if len(url) <= MAX_URL}
     for attempt in range(3):
         try:
-            return _store_document(store, snap, document, canonical, urls, result.etag, result.last_modified)
+            return _store_document(store, snap, document, canonical, urls, fitting(result.etag, MAX_ETAG),
+                                   fitting(result.last_modified, MAX_LAST_MODIFIED))
         except IntegrityError:
             # Another worker stored the same article between our read and our write: retry,
             # and the lookup below finds its row.
             if attempt == 2:
                 raise
+        except DataError as exc:
+            # A value the database refuses despite the checks: this article fails, the poll goes on.
+            log.exception("article %s could not be stored", snap.url)
+            reason = f"article could not be stored: {str(exc.orig or exc).splitlines()[0]}"
+            return _store_failure(store, snap, BabelwireError(reason, url=snap.url), settings)
     raise AssertionError("unreachable")
+
+
+def _fit_document(document: Document) -> None:
+    """Bound what a page says about itself before it is stored (see :mod:`babelwire.store.limits`)."""
+    document.title = cut_text(document.title, MAX_TITLE)
+    document.author = cut_text(document.author, MAX_AUTHOR)
+    document.language = fitting(document.language, MAX_LANGUAGE)
 
 
 def _choose_canonical(document: Document, final_url: str) -> str:

@@ -11,7 +11,7 @@ from babelwire.errors import FeedError
 from babelwire.sources.dates import struct_to_utc
 from babelwire.sources.jsonfeed import looks_like_json, parse_json_feed
 from babelwire.sources.language import normalise_language
-from babelwire.sources.listing import Entry, Listing, absolute_url, clean_text, finalise_entries
+from babelwire.sources.listing import Entry, Listing, Skips, absolute_url, clean_text, entry_url, finalise_entries
 from babelwire.sources.xmlsafe import DEFAULT_MAX_BYTES, gunzip
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,8 @@ def parse_feed(content: bytes, url: str) -> Listing:
     # (xml:base, where present, still wins); feedparser never fetches anything given bytes.
     parsed = feedparser.parse(bytes(content), response_headers={"content-location": url},
                               sanitize_html=False)
-    entries = [entry for item in parsed.entries if (entry := _entry(item, url)) is not None]
+    skips = Skips()
+    entries = [entry for item in parsed.entries if (entry := _entry(item, url, skips)) is not None]
     feed = parsed.feed
     language = normalise_language(feed.get("language"))
     for entry in entries:
@@ -37,7 +38,8 @@ def parse_feed(content: bytes, url: str) -> Listing:
     if parsed.bozo and not isinstance(parsed.get("bozo_exception"), _HARMLESS_BOZO):
         reason = _bozo_reason(parsed.get("bozo_exception"))
         if not entries:  # nothing usable was recovered before the break
-            raise FeedError(f"malformed feed: {reason}", url=url)
+            skipped = f" ({skips.describe()})" if skips.describe() else ""
+            raise FeedError(f"malformed feed: {reason}{skipped}", url=url)
         log.warning("malformed feed, kept %d recovered entries: %s", len(entries), reason,
                     extra={"url": url})
     elif not parsed.get("version") and not parsed.entries:
@@ -49,14 +51,19 @@ def parse_feed(content: bytes, url: str) -> Listing:
         entries=finalise_entries(entries),
         sitemaps=[],
         site_url=absolute_url(feed.get("link"), url),
+        skipped=skips.as_list(),
     )
 
 
-def _entry(item: Any, feed_url: str) -> Entry | None:
-    link = absolute_url(item.get("link"), feed_url)
+def _entry(item: Any, feed_url: str, skips: Skips) -> Entry | None:
+    given = item.get("link")
+    if item.get("guidislink") and absolute_url(given, feed_url) is None:
+        return None  # feedparser's fallback to a non-URL id ("urn:uuid:..."): no link was given
+    link = entry_url(given, feed_url, skips)
     if link is None:
         # An entry without an alternate link (e.g. an Atom entry with only rel="self", which
-        # points at an XML document, not a page) announces nothing we could extract.
+        # points at an XML document, not a page) announces nothing we could extract; a link
+        # that is not http(s) (javascript:, data:) or too long is counted in ``skips``.
         return None
     # dict.get, not item.get: feedparser's own get() warns when it maps updated to published.
     published = struct_to_utc(dict.get(item, "published_parsed")) or struct_to_utc(

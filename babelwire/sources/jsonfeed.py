@@ -9,7 +9,7 @@ from typing import Any
 from babelwire.errors import FeedError
 from babelwire.sources.dates import parse_datetime
 from babelwire.sources.language import normalise_language
-from babelwire.sources.listing import Entry, Listing, absolute_url, clean_text, finalise_entries
+from babelwire.sources.listing import Entry, Listing, Skips, absolute_url, clean_text, entry_url, finalise_entries
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +31,9 @@ def parse_json_feed(content: bytes, url: str) -> Listing:
         raise FeedError("not a feed or sitemap: JSON without a list of items", url=url)
     language = normalise_language(data.get("language"))
     entries: list[Entry] = []
+    skips = Skips()
     for item in data["items"]:
-        if isinstance(item, dict) and (entry := _entry(item, url, language)) is not None:
+        if isinstance(item, dict) and (entry := _entry(item, url, language, skips)) is not None:
             entries.append(entry)
     return Listing(
         kind="feed",
@@ -41,13 +42,18 @@ def parse_json_feed(content: bytes, url: str) -> Listing:
         entries=finalise_entries(entries),
         sitemaps=[],
         site_url=absolute_url(data.get("home_page_url"), url),
+        skipped=skips.as_list(),
     )
 
 
-def _entry(item: dict[str, Any], feed_url: str, feed_language: str | None) -> Entry | None:
+def _entry(item: dict[str, Any], feed_url: str, feed_language: str | None, skips: Skips) -> Entry | None:
     # "url" is the item's own page; "external_url" (a link post) is the next best thing.
-    link = absolute_url(item.get("url"), feed_url) or absolute_url(item.get("external_url"), feed_url)
+    tried = Skips()
+    link = entry_url(item.get("url"), feed_url, tried) or entry_url(item.get("external_url"), feed_url, tried)
     if link is None:
+        refused = tried.as_list()
+        if refused:  # counted once per item, for the first link refused
+            skips.add(refused[0].why, refused[0].example)
         return None
     guid = item.get("id")
     return Entry(

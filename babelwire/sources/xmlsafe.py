@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 
 from lxml import etree
@@ -11,6 +12,13 @@ from babelwire.errors import FeedError
 GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 """Largest (decompressed) sitemap or feed we parse: the sitemap protocol's 50 MiB limit."""
+# libxml2's own guards against entity expansion (billion laughs, quadratic blowup, entity loops).
+_ENTITY_ATTACK = re.compile(r"amplification|entity reference loop|entity loop", re.I)
+
+
+class EntityAttackError(FeedError):
+    """The document declares entities that expand exponentially or in a loop: refused whole
+    (never recovered: what a recovering parser keeps of it is not what the author wrote)."""
 
 
 def safe_parser(*, recover: bool = False) -> etree.XMLParser:
@@ -33,6 +41,8 @@ def parse_xml(content: bytes, *, what: str, url: str | None = None, recover: boo
     try:
         root = etree.fromstring(content, parser=safe_parser(recover=recover))
     except etree.XMLSyntaxError as exc:
+        if _ENTITY_ATTACK.search(str(exc.msg or exc)):
+            raise EntityAttackError(f"{what} refused: entity expansion attack ({_describe(exc)})", url=url) from exc
         raise FeedError(f"malformed {what}: {_describe(exc)}", url=url) from exc
     except ValueError as exc:  # e.g. "can only parse strings" or an unsupported encoding
         raise FeedError(f"malformed {what}: {exc}", url=url) from exc

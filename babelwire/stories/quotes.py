@@ -8,11 +8,17 @@ Secretary General Jens Stoltenberg" → "Jens Stoltenberg").
 
 Machine-translated text often loses or flips a quotation mark (« … ” or a lone ” before ", she
 insisted"); a closing mark directly followed by an attribution still marks the end of a quotation.
+
+Linear in the length of the text: every paragraph is scanned once (the persons named so far are
+kept in a :class:`_Persons` register, not re-read from the start of the document for every
+paragraph), an attribution is read from the 200 characters after a quotation, and a sentence is
+looked for at most :data:`MAX_SENTENCE` characters back (longer "sentences" are not prose).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +37,9 @@ class Quote:
 
 
 MIN_WORDS = 3
+MAX_SENTENCE = 1000
+"""Characters looked back for the start of a sentence (and for an attribution before a quotation)."""
+_ATTRIBUTION_WINDOW = 200  # characters after a quotation where its attribution is looked for
 _FR_VERBS = (
     r"déclaré|estimé|affirmé|ajouté|expliqué|indiqué|souligné|martelé|insisté|assuré|averti|dit|lancé|jugé|"
     r"précisé|rappelé|répondu|confié|dénoncé|poursuivi|prévenu|fait valoir|réagi|résumé|commenté|écrit|"
@@ -194,8 +203,45 @@ def _attribute_before(before: str) -> tuple[str | None, bool]:
 
 
 def _sentence_start(text: str, position: int) -> int:
-    cut = max(text.rfind(". ", 0, position), text.rfind("! ", 0, position), text.rfind("? ", 0, position))
-    return cut + 2 if cut >= 0 else 0
+    """Where the sentence holding ``position`` starts, looking back at most MAX_SENTENCE characters."""
+    floor = max(0, position - MAX_SENTENCE)
+    cut = max(text.rfind(". ", floor, position), text.rfind("! ", floor, position),
+              text.rfind("? ", floor, position))
+    return cut + 2 if cut >= 0 else floor
+
+
+class _Persons:
+    """The persons named in a document so far, registered paragraph by paragraph (each read once)."""
+
+    def __init__(self) -> None:
+        self.positions: list[int] = []
+        self.names: list[str] = []
+        self._by_surname: dict[str, str] = {}
+
+    def add(self, text: str, offset: int) -> None:
+        for position, name in _persons(text):
+            self.positions.append(offset + position)
+            self.names.append(name)
+            self._by_surname.setdefault(name.split()[-1], name)
+
+    def full_name(self, surname: str) -> str | None:
+        """The first person named with this last word ("Sherman" → "Wendy Sherman")."""
+        return self._by_surname.get(surname)
+
+
+def _last_before(positions: list[int], names: list[str], here: int) -> tuple[int, str] | None:
+    """``max((pos, name))`` over the entries before ``here``; ``positions`` is sorted."""
+    index = bisect_left(positions, here) - 1
+    if index < 0:
+        return None
+    position, best = positions[index], names[index]
+    while index > 0 and positions[index - 1] == position:
+        index -= 1
+        best = max(best, names[index])
+    return position, best
+
+
+_COMMA_NEXT = re.compile(r"\s*,")
 
 
 # A "quotation" that holds its own attribution is a mismatched pair of marks, not a quote.
@@ -211,35 +257,48 @@ def _quote_text(raw: str) -> str | None:
     return text
 
 
-def _block_quotes(text: str, offset: int, context: str, speakers: list[tuple[int, str]]) -> list[Quote]:
-    """Quotes of one paragraph; ``context`` is the document text up to and including it."""
+@dataclass
+class _Speakers:
+    """Speakers attributed so far, in document order (positions never decrease)."""
+
+    positions: list[int]
+    names: list[str]
+
+
+def _block_quotes(text: str, offset: int, persons: _Persons, speakers: _Speakers) -> list[Quote]:
+    """Quotes of one paragraph at ``offset`` in the document; ``persons`` holds everyone named up to
+    the end of this paragraph, ``speakers`` the speakers of earlier quotations (extended here)."""
     # (start, end, quote, the attribution after it when already read)
     found: list[tuple[int, int, str, tuple[str | None, bool] | None]] = []
-    used: list[tuple[int, int]] = []
+    used_starts: list[int] = []  # the pairs of marks: sorted and disjoint, so bisect finds them
+    used_ends: list[int] = []
     for match in _PAIR.finditer(text):
         quote = _quote_text(match.group(2))
-        used.append((match.start(), match.end()))
+        used_starts.append(match.start())
+        used_ends.append(match.end())
         if quote:
             found.append((match.start(), match.end(), quote, None))
     # A lone closing mark directly followed by an attribution ends a quotation whose opening
     # mark was lost: the quotation is the sentence before it.
     for match in _LONE_CLOSE.finditer(text):
-        if any(start <= match.start() < end for start, end in used):
+        inside = bisect_right(used_starts, match.start()) - 1
+        if inside >= 0 and match.start() < used_ends[inside]:
             continue
-        after = text[match.end():]
+        after = text[match.end():match.end() + _ATTRIBUTION_WINDOW]
+        if not _COMMA_NEXT.match(after):
+            continue
         attribution = _attribute_after(after)
-        if not any(attribution) or not re.match(r"\s*,", after):
+        if not any(attribution):
             continue
-        start = max(_sentence_start(text, match.start() - 1), max((e for s, e in used if e <= match.start()),
-                                                                  default=0))
+        previous = bisect_right(used_ends, match.start()) - 1
+        start = max(_sentence_start(text, match.start() - 1), used_ends[previous] if previous >= 0 else 0)
         quote = _quote_text(text[start:match.start()])
         if quote:
             found.append((start, match.end(), quote, attribution))
     quotes: list[Quote] = []
     previous_end = 0
-    persons = _persons(context)
     for start, end, quote, attribution in sorted(found, key=lambda f: f[:3]):
-        speaker, pronoun = attribution or _attribute_after(text[end:])
+        speaker, pronoun = attribution or _attribute_after(text[end:end + _ATTRIBUTION_WINDOW])
         if speaker is None and not pronoun:
             speaker, pronoun = _attribute_before(text[_sentence_start(text, start):start])
         here = offset + start
@@ -248,15 +307,16 @@ def _block_quotes(text: str, offset: int, context: str, speakers: list[tuple[int
             # A quotation right after an attributed one, nobody else named between: same speaker.
             speaker = quotes[-1].speaker
         if speaker is None and pronoun:
-            candidates = [(pos, name) for pos, name in speakers if pos < here]
-            candidates += [(pos, name) for pos, name in persons if pos < here]
+            # The nearest speaker or person named before the pronoun.
+            candidates = [found_ for found_ in (_last_before(speakers.positions, speakers.names, here),
+                                                _last_before(persons.positions, persons.names, here)) if found_]
             speaker = max(candidates)[1] if candidates else None
         if speaker and " " not in speaker:
             # "Sherman" after "Wendy Sherman" was named: the full name.
-            full = [name for _pos, name in persons if name.split()[-1] == speaker]
-            speaker = full[0] if full else speaker
+            speaker = persons.full_name(speaker) or speaker
         if speaker:
-            speakers.append((here, speaker))
+            speakers.positions.append(here)
+            speakers.names.append(speaker)
         quotes.append(Quote(speaker=speaker, text=quote))
         previous_end = end
     return quotes
@@ -271,12 +331,13 @@ def _paragraphs(document: dict[str, Any]) -> list[str]:
 
 def _quotes_by_paragraph(document: dict[str, Any]) -> list[list[Quote]]:
     quotes: list[list[Quote]] = []
-    speakers: list[tuple[int, str]] = []
-    context = ""
+    speakers = _Speakers([], [])
+    persons = _Persons()
+    offset = 0  # of the paragraph in the document text (paragraphs joined by blank lines)
     for paragraph in _paragraphs(document):
-        offset = len(context)
-        context += paragraph + "\n\n"
-        quotes.append(_block_quotes(paragraph, offset, context, speakers))
+        persons.add(paragraph, offset)
+        quotes.append(_block_quotes(paragraph, offset, persons, speakers))
+        offset += len(paragraph) + 2
     return quotes
 
 

@@ -130,3 +130,96 @@ def test_threads_do_not_mix_texts() -> None:
     expected = [sentences(text, "fr") for text in texts]
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert list(pool.map(lambda text: sentences(text, "fr"), texts)) == expected
+
+
+# --------------------------------------------------------------- long blocks: windows, linear time
+
+
+class _Recording:
+    """Wraps pysbd's segmenter to record the length of every text it is given."""
+
+    def __init__(self, segmenter: object, lengths: list[int]) -> None:
+        self._segmenter = segmenter
+        self._lengths = lengths
+
+    def segment(self, text: str) -> list[str]:
+        self._lengths.append(len(text))
+        return self._segmenter.segment(text)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def pysbd_inputs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The lengths of the texts pysbd is given during the test."""
+    from babelwire.translate import segment as module
+
+    lengths: list[int] = []
+    real = module._segmenter
+    monkeypatch.setattr(module, "_segmenter", lambda language: _Recording(real(language), lengths))
+    return lengths
+
+
+def _check_exact(text: str, segments: list) -> None:
+    assert join_segments(text, segments, [s.text for s in segments]) == text
+    cursor = 0
+    for segment in segments:
+        assert segment.start >= cursor and text[cursor:segment.start].strip() == ""
+        assert segment.text == text[segment.start:segment.end] and segment.text == segment.text.strip()
+        cursor = segment.end
+    assert text[cursor:].strip() == ""
+
+
+def test_a_long_paragraph_is_split_in_windows_of_bounded_size(pysbd_inputs: list[int]) -> None:
+    # Linear time without timing anything: pysbd (superlinear) never sees more than MAX_WINDOW
+    # characters at once, and sees each character about once (a sentence of overlap per window).
+    from babelwire.bench.text import paragraph
+    from babelwire.translate.segment import MAX_WINDOW
+
+    for size in (50_000, 200_000):
+        pysbd_inputs.clear()
+        text = paragraph(size)
+        segments = split_sentences(text, "fr")
+        assert max(pysbd_inputs) <= MAX_WINDOW
+        assert sum(pysbd_inputs) <= 1.1 * len(text)
+        assert len(pysbd_inputs) <= 1.1 * len(text) / MAX_WINDOW + 2
+        _check_exact(text, segments)
+        assert len(segments) > size / 100  # sentences of about 90 characters
+        assert segments[0].text == ("Le sommet aura lieu le 12 janv. 2022 à Bruxelles, a indiqué M. Dupont "
+                                    "devant la presse.")
+
+
+def test_windows_keep_pysbd_boundaries(monkeypatch: pytest.MonkeyPatch) -> None:
+    from babelwire.translate import segment as module
+
+    text = " ".join(f"M. Dupont a parlé le 12 janv. 2022 devant la séance {i} du conseil. Pourquoi ? Parce que."
+                    for i in range(60))
+    whole = sentences(text, "fr")
+    monkeypatch.setattr(module, "MAX_WINDOW", 300)
+    assert sentences(text, "fr") == whole
+
+
+def test_a_sentence_longer_than_the_window_is_cut_at_a_space(monkeypatch: pytest.MonkeyPatch,
+                                                              pysbd_inputs: list[int]) -> None:
+    from babelwire.translate import segment as module
+
+    monkeypatch.setattr(module, "MAX_WINDOW", 100)
+    text = " ".join(["mot"] * 200) + ". Fin.\n" + "x" * 450  # no sentence end, then one giant word
+    segments = split_sentences(text, "fr")
+    _check_exact(text, segments)
+    assert max(pysbd_inputs) <= 100
+    assert all(len(s.text) <= 100 for s in segments)
+    assert all(s.text.endswith("mot") for s in segments[:-7])  # cut between words, not inside
+
+
+@settings(max_examples=150, deadline=None)
+@given(_pieces, st.integers(min_value=2, max_value=40))
+def test_reassembly_is_exact_with_any_window(parts: list[str], window: int) -> None:
+    from babelwire.translate import segment as module
+
+    text = " ".join(parts)
+    original = module.MAX_WINDOW
+    module.MAX_WINDOW = window  # not monkeypatch: hypothesis runs many examples in one test
+    try:
+        segments = split_sentences(text, "fr")
+    finally:
+        module.MAX_WINDOW = original
+    _check_exact(text, segments)
