@@ -14,11 +14,13 @@ Queues (see :data:`babelwire.pipeline.dispatch.QUEUES`):
   never stored, so a separate task would ship HTML through the broker).
 
 Delivery: tasks are acknowledged after they finish (``acks_late``), given back when the worker
-process dies (``reject_on_worker_lost``), prefetched one at a time, and a message a SIGKILLed
-worker held is redelivered by Redis after the visibility timeout. Every task argument is the id of
+process dies (``reject_on_worker_lost``), prefetched one at a time. Every task argument is the id of
 work recorded in the store and every stage is idempotent, so a redelivered task whose work is done
-is a no-op. :func:`enqueue_poll` (one scheduler tick) re-sends whatever is pending and not in
-flight, so nothing stays stuck after a crash.
+is a no-op. A worker process beats a heartbeat into Redis and holds the leases of the messages it
+received in its name (:mod:`babelwire.pipeline.dispatch`); :func:`run_scheduler` sweeps every
+``[broker] sweep_interval``: the messages of a worker silent for ``[broker] lease_timeout`` go back
+to the head of their queue at once (not after Redis's visibility timeout), and :func:`enqueue_poll`
+(one scheduler tick) re-sends whatever is pending and not in flight, so nothing stays stuck after a crash.
 """
 
 from __future__ import annotations
@@ -26,17 +28,32 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
 import redis
-from celery import Celery
+from celery import Celery, signals
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from babelwire.config import Settings, load_settings, parse_duration
 from babelwire.errors import ConfigError
 from babelwire.fetch import Fetcher
-from babelwire.pipeline.dispatch import QUEUES, TASK_QUEUES, Dispatcher, Leases, queue_length
+from babelwire.pipeline.dispatch import (
+    QUEUES,
+    STAGES,
+    TASK_QUEUES,
+    Dispatcher,
+    Heartbeat,
+    Leases,
+    StoppedWorker,
+    lease_of,
+    queue_length,
+    record_stopped,
+    scheduler_beat,
+    sweep_workers,
+)
 from babelwire.pipeline.ingest import (
     due_sources,
     ingest_item,
@@ -47,6 +64,7 @@ from babelwire.pipeline.ingest import (
 )
 from babelwire.pipeline.translation import pending_jobs, pending_revision_ids, translate_pending
 from babelwire.store import Store
+from babelwire.store.models import QueueItem, Source
 from babelwire.stories.grouping import articles_of_revisions, pending_articles, regroup_pending
 from babelwire.translate.engines import EngineCache
 
@@ -78,10 +96,37 @@ def visibility_timeout(settings: Settings) -> float:
     return parse_duration(settings.broker.visibility_timeout or DEFAULT_VISIBILITY_TIMEOUT)
 
 
+def heartbeat_interval(settings: Settings) -> float:
+    """Seconds between two heartbeats of a worker process."""
+    return parse_duration(settings.broker.heartbeat_interval)
+
+
+def lease_timeout(settings: Settings) -> float:
+    """Seconds without a heartbeat after which a worker is taken for dead and its work given back."""
+    return parse_duration(settings.broker.lease_timeout)
+
+
+def sweep_interval(settings: Settings) -> float:
+    """Seconds between two looks of the scheduler for dead workers."""
+    return parse_duration(settings.broker.sweep_interval)
+
+
+def _check_recovery_settings(settings: Settings) -> None:
+    beat, lease, sweep = heartbeat_interval(settings), lease_timeout(settings), sweep_interval(settings)
+    if beat <= 0 or sweep <= 0:
+        raise ConfigError("[broker] heartbeat_interval and sweep_interval must be greater than 0 "
+                          "(BABELWIRE_BROKER_HEARTBEAT_INTERVAL, BABELWIRE_BROKER_SWEEP_INTERVAL)")
+    if lease < 2 * beat:
+        # One late heartbeat (a busy process, a slow network) must not make a live worker look dead.
+        raise ConfigError(f"[broker] lease_timeout ({settings.broker.lease_timeout}) must be at least twice "
+                          f"heartbeat_interval ({settings.broker.heartbeat_interval}) (BABELWIRE_BROKER_LEASE_TIMEOUT)")
+
+
 def configure(settings: Settings) -> Celery:
     """The Celery app set up from settings; raises ConfigError when no broker is configured."""
     if not settings.broker.url:
         raise ConfigError(LOCAL_RUNNER_HINT)
+    _check_recovery_settings(settings)
     timeout = visibility_timeout(settings)
     app.conf.update(
         broker_url=settings.broker.url,
@@ -114,9 +159,13 @@ class _WorkerContext:
 
     def __init__(self) -> None:
         self.settings: Settings | None = None
+        #: This worker's Celery node name (set in the main process before a prefork pool forks), in
+        #: whose name it holds the leases of the messages it receives; None outside a worker.
+        self.worker_name: str | None = None
         self._pid = 0
         self._lock = threading.Lock()
         self._resources: dict[str, Any] = {}
+        self._heartbeat: Heartbeat | None = None
 
     def bind(self, settings: Settings) -> None:
         with self._lock:
@@ -145,8 +194,30 @@ class _WorkerContext:
             return EngineCache(settings)
         if name == "leases":
             client = redis.Redis.from_url(settings.broker.url)
-            return Leases(client, ttl=2 * visibility_timeout(settings))
+            return Leases(client, ttl=2 * visibility_timeout(settings), holder=self.worker_name)
         raise KeyError(name)
+
+    def start_heartbeat(self) -> None:
+        """Start this worker process's heartbeat (once; before it holds any lease in its name)."""
+        with self._lock:
+            if self._heartbeat is not None or self.worker_name is None:
+                return
+            settings = self.settings or load_settings()
+            self.settings = settings
+            queues = sorted(app.amqp.queues.consume_from or ())
+            client = redis.Redis.from_url(settings.broker.url, socket_timeout=10, socket_connect_timeout=10)
+            heartbeat = Heartbeat(client, self.worker_name, queues=queues,
+                                  interval=heartbeat_interval(settings), timeout=lease_timeout(settings))
+            heartbeat.start()  # raises if the first beat fails: the next call tries again
+            self._heartbeat = heartbeat
+        log.info("worker %s: heartbeat every %ss, taken for dead after %ss of silence", self.worker_name,
+                 heartbeat.interval, heartbeat.timeout)
+
+    def stop_heartbeat(self) -> None:
+        with self._lock:
+            heartbeat, self._heartbeat = self._heartbeat, None
+        if heartbeat is not None:
+            heartbeat.stop()
 
     @property
     def store(self) -> Store:
@@ -162,7 +233,9 @@ class _WorkerContext:
 
     @property
     def leases(self) -> Leases:
-        return self._get("leases")
+        leases = self._get("leases")
+        leases.holder = leases.holder or self.worker_name  # built before the worker was named
+        return leases
 
     @property
     def dispatcher(self) -> Dispatcher:
@@ -170,6 +243,38 @@ class _WorkerContext:
 
 
 _context = _WorkerContext()
+
+
+@signals.celeryd_after_setup.connect
+def _name_worker(sender: str, **_: Any) -> None:
+    _context.worker_name = str(sender)
+
+
+@signals.worker_ready.connect
+def _worker_ready(**_: Any) -> None:
+    try:
+        _context.start_heartbeat()
+    except redis.RedisError as exc:  # tried again when the first message arrives
+        log.warning("could not start the worker heartbeat: %s", exc)
+
+
+@signals.task_received.connect
+def _task_received(request: Any = None, **_: Any) -> None:
+    """Hold the leases of a message this worker received (also a prefetched one) in its name, so
+    that the scheduler knows whose it is if this worker dies."""
+    lease = lease_of(getattr(request, "name", None), getattr(request, "args", None))
+    if lease is None or _context.worker_name is None:
+        return
+    try:
+        _context.start_heartbeat()
+        _context.leases.hold(*lease)
+    except redis.RedisError as exc:  # the task still runs; at worst its work is given back twice
+        log.warning("could not hold the lease of %s%s: %s", request.name, tuple(request.args or ()), exc)
+
+
+@signals.worker_shutdown.connect
+def _worker_shutdown(**_: Any) -> None:
+    _context.stop_heartbeat()
 
 
 @app.task(name="babelwire.list_source", **TASK_OPTIONS)
@@ -211,7 +316,7 @@ def translate_revisions_task(revision_ids: list[int]) -> dict[str, Any]:
         others = pending_revision_ids(ctx.store, ctx.settings, limit=4 * REVISIONS_PER_TASK)
         candidates = list(dict.fromkeys([*revision_ids, *others]))[:max(REVISIONS_PER_TASK, len(revision_ids))]
         # "running" leases: a second translate worker grabbing "everything pending" skips these.
-        claimed = ctx.leases.take("translating", candidates)
+        claimed = ctx.leases.take("translating", candidates, hold=True)
         try:
             summary = translate_pending(ctx.store, ctx.settings, ctx.engines, revision_ids=claimed)
         finally:
@@ -238,10 +343,15 @@ def group_stories_task(revision_ids: list[int]) -> dict[str, Any]:
 def enqueue_poll(settings: Settings, store: Store, *, all_sources: bool = False) -> dict[str, int]:
     """One scheduler tick: send listings for due sources and re-send pending work not in flight."""
     configure(settings)
+    sent = {"listings": len(_context.dispatcher.listings(due_sources(store, all_sources=all_sources)))}
+    sent.update(_resend_pending(settings, store))
+    return sent
+
+
+def _resend_pending(settings: Settings, store: Store) -> dict[str, int]:
     dispatcher = _context.dispatcher
     leases = _context.leases
-    sent = {"listings": len(dispatcher.listings(due_sources(store, all_sources=all_sources))),
-            "ingests": 0, "translations": 0, "groupings": 0}
+    sent = {"ingests": 0, "translations": 0, "groupings": 0}
     # Re-send only when a stage's queue is empty: then whatever is pending and not leased was
     # lost (broker restart, crash between a commit and a send); a busy queue will reach it.
     if queue_length(leases.client, TASK_QUEUES["babelwire.ingest_item"]) == 0:
@@ -256,30 +366,114 @@ def enqueue_poll(settings: Settings, store: Store, *, all_sources: bool = False)
     return sent
 
 
+def _still_pending(store: Store, settings: Settings, kind: str, ids: list[int]) -> list[int]:
+    """Those of ``ids`` whose work (of this lease kind) the store still has to do."""
+    if kind == "ingest":
+        with store.session() as session:
+            found = set(session.scalars(
+                select(QueueItem.id).where(QueueItem.id.in_(ids), QueueItem.gave_up_at.is_(None))))
+    elif kind in ("translate", "translating"):
+        found = set(pending_revision_ids(store, settings, limit=None)) & set(ids)
+    elif kind == "list":
+        with store.session() as session:
+            found = set(session.scalars(select(Source.id).where(Source.id.in_(ids))))
+    elif kind == "group":
+        found = set(ids) if settings.stories.enabled and pending_articles(store, settings, limit=1) else set()
+    else:
+        found = set()
+    return [i for i in ids if i in found]
+
+
+def recover_lost_work(settings: Settings, store: Store) -> list[StoppedWorker]:
+    """One sweep: notice workers whose heartbeat stopped, put the messages they held back at the
+    head of their queues, send again the work they held that no message carries any more, and, when
+    anything was found, re-send whatever else is pending at once (the dead worker may have died
+    between storing a result and sending the next stage's task). Returns the dead workers noticed,
+    also kept for ``babelwire status`` and recorded in the store's errors."""
+    configure(settings)
+    leases = _context.leases
+    with app.connection_for_write() as connection:
+        qos = connection.default_channel.qos  # kombu's own restore: the message goes back as it was
+        sweep = sweep_workers(leases, lambda tag: qos.restore_by_tag(tag, leftmost=False),
+                              timeout=lease_timeout(settings))
+    send = {"ingest": _context.dispatcher.ingests, "translate": _context.dispatcher.translations,
+            "translating": _context.dispatcher.translations, "list": _context.dispatcher.listings,
+            "group": lambda ids: [0] if _context.dispatcher.grouping() else []}
+    for kind, pairs in sweep.orphans.items():
+        if kind not in send:
+            continue
+        ids = _still_pending(store, settings, kind, list(dict.fromkeys(i for i, _worker in pairs)))
+        sent = set(send[kind](ids)) if ids else set()
+        for item, worker in pairs:
+            if item in sent:
+                counts = sweep.noticed(worker).resent
+                counts[STAGES[kind]] = counts.get(STAGES[kind], 0) + 1
+                sent.discard(item)
+    stopped = list(sweep.stopped.values())
+    if not stopped:
+        return []
+    extra = _resend_pending(settings, store)
+    record_stopped(leases.client, stopped)
+    with store.transaction() as session:
+        for worker in stopped:
+            record_error(session, "worker", describe_stopped(worker))
+    if any(extra.values()):
+        log.info("after a dead worker, re-sent pending work: %(ingests)d ingests, %(translations)d "
+                 "translation batches, %(groupings)d groupings", extra)
+    return stopped
+
+
+def describe_stopped(worker: StoppedWorker) -> str:
+    """One line for the log and the errors list: which worker, since when, what was given back."""
+    last = time.strftime("%H:%M:%S", time.gmtime(worker.last_heartbeat)) + " UTC" if worker.last_heartbeat else "?"
+    back = ", ".join(f"{n} {stage}" for stage, n in sorted(worker.put_back.items())) or "nothing"
+    resent = ", ".join(f"{n} {stage}" for stage, n in sorted(worker.resent.items())) or "nothing"
+    who = f"worker {worker.worker}"
+    if worker.worker == "unknown":
+        who = "a worker that died while taking messages off the queue"
+    return (f"{who} stopped (no heartbeat since {last}): put back at the head of the queue: {back}; "
+            f"sent again: {resent}")
+
+
 def run_scheduler(settings: Settings, *, stop: threading.Event | None = None) -> None:
-    """Every ``[poll] tick``, run :func:`enqueue_poll` until ``stop`` is set (or forever)."""
+    """Every ``[broker] sweep_interval``, look for dead workers and give their work back
+    (:func:`recover_lost_work`); every ``[poll] tick``, run :func:`enqueue_poll`; until ``stop`` is set."""
     configure(settings)
     stop = stop or threading.Event()
-    tick = parse_duration(settings.poll.tick)
+    tick, sweep = parse_duration(settings.poll.tick), sweep_interval(settings)
     store = Store(settings.database_url)
-    log.info("scheduler: sending due sources and pending work to %s every %ss", redacted_broker(settings), tick)
+    log.info("scheduler: sending due sources and pending work to %s every %ss, looking for dead workers "
+             "every %ss (dead after %ss without a heartbeat)", redacted_broker(settings), tick, sweep,
+             lease_timeout(settings))
+    next_tick = time.monotonic()
     try:
         while not stop.is_set():
             try:
-                sent = enqueue_poll(settings, store)
-                if any(sent.values()):
-                    log.info("scheduler sent %(listings)d listings, %(ingests)d ingests, "
-                             "%(translations)d translation batches, %(groupings)d groupings", sent)
-            except Exception as exc:  # one failed tick (database or broker away) must not end the loop
-                log.exception("scheduler tick failed")
-                try:
-                    with store.transaction() as session:
-                        record_error(session, "scheduler", f"{type(exc).__name__}: {exc}")
-                except Exception:
-                    log.exception("could not record the scheduler failure")
-            stop.wait(tick)
+                scheduler_beat(_context.leases.client, sweep)
+                recover_lost_work(settings, store)  # each dead worker is logged as it is recorded
+            except Exception:  # the broker or the database away: the next sweep tries again
+                log.exception("looking for dead workers failed")
+            if time.monotonic() >= next_tick:
+                next_tick = time.monotonic() + tick
+                _tick(settings, store)
+            stop.wait(max(0.0, min(sweep, next_tick - time.monotonic())))
     finally:
         store.close()
+
+
+def _tick(settings: Settings, store: Store) -> None:
+    try:
+        sent = enqueue_poll(settings, store)
+        if any(sent.values()):
+            log.info("scheduler sent %(listings)d listings, %(ingests)d ingests, "
+                     "%(translations)d translation batches, %(groupings)d groupings", sent)
+    except Exception as exc:  # one failed tick (database or broker away) must not end the loop
+        log.exception("scheduler tick failed")
+        try:
+            with store.transaction() as session:
+                record_error(session, "scheduler", f"{type(exc).__name__}: {exc}")
+        except Exception:
+            log.exception("could not record the scheduler failure")
 
 
 def run_worker(
