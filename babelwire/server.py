@@ -124,15 +124,19 @@ class ReaderServer:
         self.stop()
 
 
-def reader_app(store: Store, settings: Settings) -> Any:
-    """The reader's FastAPI app for a store."""
+def reader_app(store: Store, settings: Settings, *, host: str | None = None) -> Any:
+    """The reader's FastAPI app for a store, listening on ``host`` (default ``[web] host``), a host
+    name it answers to besides ``[web] allowed_hosts`` (any other Host header gets 400)."""
     from babelwire.web.app import create_app
 
-    return create_app(store, settings, warm=True)
+    return create_app(store, settings, warm=True, listen_host=host)
 
 
 def app_from_environment() -> Any:
-    """App factory for ``uvicorn --factory`` (several workers): settings from BABELWIRE_* variables."""
+    """App factory for ``uvicorn --factory`` (several workers): settings from BABELWIRE_* variables.
+
+    Links never come from X-Forwarded-* headers (uvicorn trusts them from 127.0.0.1 by default; the
+    app ignores the scheme they set): behind a proxy, set ``[web] base_url``."""
     from babelwire.config import load_settings
 
     settings = load_settings()
@@ -144,7 +148,8 @@ def serve(
     log_level: str = "warning", access_log: bool = False, on_ready: Callable[[str], None] | None = None,
 ) -> None:
     """Serve the reader until SIGINT/SIGTERM; ``on_ready`` gets the URL once the port is bound."""
-    server = ReaderServer(reader_app(store, settings), host=host or settings.web.host,
+    host = host or settings.web.host
+    server = ReaderServer(reader_app(store, settings, host=host), host=host,
                           port=settings.web.port if port is None else port, log_level=log_level,
                           access_log=access_log)
     if on_ready:
@@ -161,7 +166,8 @@ def run(
     """Poll due sources every ``[poll] tick`` in a background thread and serve the reader, until
     SIGINT/SIGTERM; a running poll gets ``stop_timeout`` seconds to reach a safe point."""
     scheduler = PollScheduler(store, settings)
-    server = ReaderServer(reader_app(store, settings), host=host or settings.web.host,
+    host = host or settings.web.host
+    server = ReaderServer(reader_app(store, settings, host=host), host=host,
                           port=settings.web.port if port is None else port, log_level=log_level,
                           access_log=access_log, on_exit=scheduler.request_stop)
     if on_ready:

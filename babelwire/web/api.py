@@ -30,9 +30,9 @@ PageNo = Annotated[int | None, Query(ge=1, le=100_000, description="Page number 
 Lang = Annotated[str | None, Query(description="Target language of translations (default: first configured).")]
 
 
-def _page(request: Request, rows: list[Any], w: Any, **extra: Any) -> dict[str, Any]:
+def _page(request: Request, ctx: WebContext, rows: list[Any], w: Any, **extra: Any) -> dict[str, Any]:
     has_next = len(rows) > w.limit
-    next_url, previous_url = links(request, w, has_next)
+    next_url, previous_url = links(request, w, has_next, base=ctx.base_url(request))
     return {"items": rows[:w.limit], "limit": w.limit, "offset": w.offset, "next": next_url,
             "previous": previous_url, **extra}
 
@@ -44,7 +44,7 @@ def api_articles(request: Request, ctx: Context, source: str | None = None, lang
     w = window(ctx.settings.web.page_size, page=page, limit=limit, offset=offset)
     rows = latest_articles(ctx.reader, target=target_language(ctx.settings, lang), source_id=optional_int(source),
                            language=optional_text(language), limit=w.limit + 1, offset=w.offset)
-    return _page(request, rows, w)
+    return _page(request, ctx, rows, w)
 
 
 @router.get("/articles/{article_id}", response_model=schemas.ArticleDetail,
@@ -76,7 +76,7 @@ def api_stories(request: Request, ctx: Context, lang: Lang = None, limit: Limit 
     """Stories, most recently updated first."""
     w = window(ctx.settings.web.page_size, page=page, limit=limit, offset=offset)
     rows = story_list(ctx.reader, limit=w.limit + 1, offset=w.offset)
-    return _page(request, rows, w)
+    return _page(request, ctx, rows, w)
 
 
 @router.get("/stories/{story_id}", response_model=schemas.StoryDetail,
@@ -102,7 +102,7 @@ def api_search(request: Request, ctx: Context, q: str = "", limit: Limit = None,
     q = q.strip()[:300]
     w = window(ctx.settings.web.page_size, page=page, limit=limit, offset=offset)
     hits = search_hits(ctx.reader, q, limit=w.limit + 1, offset=w.offset) if q else []
-    return _page(request, [{**h, "snippet": str(h["snippet"])} for h in hits], w, q=q)
+    return _page(request, ctx, [{**h, "snippet": str(h["snippet"])} for h in hits], w, q=q)
 
 
 # --- admin --------------------------------------------------------------------------------------

@@ -3,46 +3,105 @@
 ``create_app(store, settings)`` is what ``babelwire serve``/``run`` hand to uvicorn. Reads go
 through a read-only view of the store; every GET answer carries an ETag and Last-Modified, is
 answered 304 when the client has it, and is cached until the store changes.
+
+Every answer, errors and 500s included, carries the security headers. A request whose Host the
+reader does not answer to gets 400 (``[web] allowed_hosts``); an id no row can have (negative, or
+beyond the id column's range) is a 404 on every route that takes one, before any query runs.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import BigInteger
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from babelwire import __version__
 from babelwire.config import Settings
+from babelwire.errors import ConfigError
 from babelwire.store.database import Store
+from babelwire.store.models import Article
 from babelwire.store.reading import ReadStore
 from babelwire.web import api, feeds, pages
-from babelwire.web.caching import ChangeClock, ConditionalCacheMiddleware
+from babelwire.web.caching import ChangeClock, ConditionalCacheMiddleware, RouteTable, cancel_at_statements
 from babelwire.web.context import WebContext
 from babelwire.web.prerender import BackgroundWarmer, PageStore
 from babelwire.web.rendering import Renderer
-from babelwire.web.security import SecurityHeadersMiddleware
+from babelwire.web.security import SECURITY_HEADERS, HostGuard, HostPolicy, SecurityHeadersMiddleware
 
 STATIC = Path(__file__).resolve().parent / "static"
-_HEADINGS = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 422: "Bad request"}
+_HEADINGS = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 422: "Bad request",
+             500: "Something went wrong"}
+_INT = TypeAdapter(int)
 
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith(("/api/", "/feeds/", "/openapi.json"))
 
 
-def create_app(store: Store, settings: Settings, *, warm: bool = False) -> FastAPI:
+def max_id(store: Store) -> int:
+    """The largest id the store's id columns can hold: SQLite's 64-bit INTEGER, PostgreSQL's
+    ``integer`` (32 bits) unless the columns are ``bigint``."""
+    if store.is_sqlite or isinstance(Article.__table__.c.id.type, BigInteger):
+        return 2**63 - 1
+    return 2**31 - 1
+
+
+class IdRangeGuard:
+    """ASGI middleware: 404 for an integer id in the path that no row can have, on every route
+    (pages, API, feeds, admin), instead of a database error (a 500) on the query."""
+
+    def __init__(self, app: ASGIApp, routes: RouteTable, largest: int,
+                 not_found: Callable[[Request], Awaitable[Response]]) -> None:
+        self.app = app
+        self.routes = routes
+        self.largest = largest
+        self.not_found = not_found
+
+    def _out_of_range(self, scope: Scope) -> bool:
+        found = self.routes.match(scope)
+        if found is None:
+            return False
+        info, params = found
+        for name in info.ids:
+            try:
+                value = _INT.validate_python(params.get(name))  # as the route will read it
+            except ValidationError:
+                continue  # not a number: the route answers as it always did
+            if not 0 <= value <= self.largest:
+                return True
+        return False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self._out_of_range(scope):
+            response = await self.not_found(Request(scope, receive))
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def create_app(store: Store, settings: Settings, *, warm: bool = False, listen_host: str | None = None) -> FastAPI:
     """The FastAPI application serving the reader for ``store``; with ``warm``, a background thread
-    keeps the newest ``[web] prerender`` articles' and stories' pages pre-rendered."""
+    keeps the newest ``[web] prerender`` articles' and stories' pages pre-rendered. ``listen_host``
+    (default ``[web] host``) is the address the server listens on, one of the hosts it answers to."""
+    try:
+        policy = HostPolicy(settings.web.allowed_hosts, base_url=settings.web.base_url,
+                            listen_host=settings.web.host if listen_host is None else listen_host)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
     reader = ReadStore(store)
+    cancel_at_statements(reader.engine)  # a render whose readers all left stops at its next query
     rendered = PageStore(reader, store)
 
     @asynccontextmanager
@@ -77,24 +136,47 @@ def create_app(store: Store, settings: Settings, *, warm: bool = False) -> FastA
     app.include_router(feeds.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+    def error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=status, headers=headers)
+        return app.state.web.renderer.page(request, "error.html", status=status,
+                                           heading=_HEADINGS.get(status, "Error"), message=message)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         headers = getattr(exc, "headers", None)
         if _wants_json(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
-        heading = _HEADINGS.get(exc.status_code, "Error")
-        return app.state.web.renderer.page(request, "error.html", status=exc.status_code, heading=heading,
-                                           message=str(exc.detail))
+        return error(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         if _wants_json(request):
             return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
         # A page address with a malformed id or parameter is simply a page that does not exist.
-        return app.state.web.renderer.page(request, "error.html", status=404, heading="Not found",
-                                           message="There is no page at this address.")
+        return error(request, 404, "There is no page at this address.")
 
-    # Added last = outermost: security headers wrap every answer, 304s included.
-    app.add_middleware(ConditionalCacheMiddleware, clock=clock, pages=rendered)
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Starlette answers (and then re-raises, for the server's log) from its outermost layer,
+        # outside SecurityHeadersMiddleware: the headers are added here.
+        try:
+            response = error(request, 500, "Something went wrong while preparing this answer. Try again later.")
+        except Exception:  # the error page itself failed
+            response = PlainTextResponse("Internal Server Error", status_code=500)
+        for name, value in SECURITY_HEADERS:
+            response.headers[name.decode("latin-1")] = value.decode("latin-1")
+        return response
+
+    async def not_found(request: Request) -> Response:
+        return error(request, 404, "There is no page at this address.")
+
+    # From the routers themselves: their routes carry the full paths (no prefix is added on include).
+    routes = RouteTable([*pages.router.routes, *api.router.routes, *api.admin.routes, *feeds.router.routes])
+    # Added last = outermost: security headers wrap every answer, 304s and refusals included; the
+    # Host is checked before anything reads it, ids before any query.
+    app.add_middleware(ConditionalCacheMiddleware, clock=clock, pages=rendered, routes=routes)
+    app.add_middleware(IdRangeGuard, routes=routes, largest=max_id(store), not_found=not_found)
+    app.add_middleware(HostGuard, policy=policy)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

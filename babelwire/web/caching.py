@@ -5,30 +5,174 @@ reused until the store changes. Whether it changed is read from ``change_stamp``
 index lookups) at most once per ``ttl`` seconds, which makes a repeated page view cost a dict
 lookup instead of queries and a template; entries also expire after ``max_age`` seconds so edits
 the stamp does not see (a renamed source) show up soon.
+
+An answer is keyed by what it depends on: the base URL its links are written with (checked by
+``security.HostGuard``), the path, and the query reduced to the parameters its route reads (sorted;
+the last value of a repeated one), which is also the query the route is rendered with. ``?x=1``,
+``?x=2`` ... are thus one answer, rendered once.
+
+Concurrent readers of one uncached answer share one render, whichever thread or event loop they
+run on (the background pre-renderer has its own): the render runs as a task of the first reader's
+loop and hands its result over through a thread-safe future. A reader whose client disconnects
+stops waiting; when every reader of a render has gone, the render is cancelled. Page handlers are
+synchronous and run in worker threads, which cannot be stopped from outside, so cancelling is
+cooperative: the render stops at its next cancellation point (:func:`check_cancelled`: every SQL
+statement, the template every few hundred chunks, the start of the handler) instead of running on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 import logging
 import threading
 import time
+import types
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Any
+from typing import Any, Union, get_args, get_origin
+from urllib.parse import parse_qsl, urlencode
 
 import anyio.to_thread
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from babelwire.store.database import Store
 from babelwire.store.reading import change_stamp
 from babelwire.web.prerender import PageStore, StoredPage, page_key
+from babelwire.web.security import BASE_URL_SCOPE_KEY
 
 log = logging.getLogger(__name__)
 CACHE_CONTROL = b"no-cache"  # clients may keep a copy but must revalidate (cheap: 304)
+Key = tuple[str, str, bytes]  # (base URL, path, normalised query)
+
+
+# --- cancelling a render nobody waits for ---------------------------------------------------------
+class RenderCancelled(Exception):
+    """Raised at a cancellation point of a render whose readers have all disconnected."""
+
+
+class _Control:
+    __slots__ = ("cancelled",)
+
+    def __init__(self) -> None:
+        self.cancelled = threading.Event()
+
+
+# Set in the task that runs a render; copied into the worker threads it runs handlers in.
+_CONTROL: ContextVar[_Control | None] = ContextVar("babelwire_render", default=None)
+
+
+def check_cancelled() -> None:
+    """A cancellation point: raise :class:`RenderCancelled` when the render this code runs for has
+    no reader left; nothing outside a render. Cheap enough for a loop (a context variable and a flag)."""
+    control = _CONTROL.get()
+    if control is not None and control.cancelled.is_set():
+        raise RenderCancelled("every reader of this answer has gone")
+
+
+def _statement_checkpoint(*_args: Any, **_kwargs: Any) -> None:
+    check_cancelled()
+
+
+def cancel_at_statements(engine: Engine) -> None:
+    """Make every SQL statement on ``engine`` a cancellation point of the render it runs for (the
+    statement is not sent; the session rolls back as after any error). Idempotent."""
+    if not event.contains(engine, "before_cursor_execute", _statement_checkpoint):
+        event.listen(engine, "before_cursor_execute", _statement_checkpoint)
+
+
+# --- what a route reads from the URL --------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class RouteInfo:
+    query: frozenset[str]  # the query parameters the route (and its dependencies) read
+    repeated: frozenset[str]  # those of them that take every value (lists)
+    ids: tuple[str, ...]  # its integer path parameters
+
+
+def _bare(annotation: Any) -> Any:
+    """``int`` from ``int``, ``int | None``, ``Optional[int]``; anything else as it is."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation
+
+
+def route_info(route: Any) -> RouteInfo:
+    """The query parameters and integer path parameters of a FastAPI route."""
+    query: set[str] = set()
+    repeated: set[str] = set()
+    ids: list[str] = []
+    seen: set[int] = set()
+    todo = [route.dependant]
+    while todo:
+        dependant = todo.pop()
+        if id(dependant) in seen:
+            continue
+        seen.add(id(dependant))
+        for param in dependant.query_params:
+            query.add(param.alias)
+            if get_origin(_bare(param.field_info.annotation)) in (list, set, tuple, frozenset):
+                repeated.add(param.alias)
+        for param in dependant.path_params:
+            if _bare(param.field_info.annotation) is int and param.alias not in ids:
+                ids.append(param.alias)
+        todo.extend(dependant.dependencies)
+    return RouteInfo(frozenset(query), frozenset(repeated), tuple(ids))
+
+
+_NO_ROUTE = RouteInfo(frozenset(), frozenset(), ())
+_UNMATCHED = object()
+
+
+class RouteTable:
+    """Which route a request goes to, with its path parameters, before the router runs (the cache
+    and the id guard work outside it). HEAD is matched as GET; results are memoised per path."""
+
+    def __init__(self, routes: Iterable[BaseRoute], *, memo: int = 4096) -> None:
+        self._routes = [(route, route_info(route)) for route in routes if hasattr(route, "dependant")]
+        self._memo: dict[tuple[str, str, str], Any] = {}
+        self._memo_size = memo
+
+    def match(self, scope: Scope) -> tuple[RouteInfo, dict[str, Any]] | None:
+        """(what the route reads, its path parameters as strings), or None when no route takes it."""
+        method = "GET" if scope.get("method") == "HEAD" else scope.get("method", "GET")
+        memo_key = (method, scope.get("root_path", ""), scope["path"])
+        found = self._memo.get(memo_key, _UNMATCHED)
+        if found is _UNMATCHED:
+            found = None
+            probe = {**scope, "type": "http", "method": method}
+            for route, info in self._routes:
+                match, child = route.matches(probe)
+                if match is Match.FULL:
+                    found = (info, dict(child.get("path_params", {})))
+                    break
+            if len(self._memo) >= self._memo_size:
+                self._memo.clear()
+            self._memo[memo_key] = found
+        return found
+
+
+def normalise_query(query_string: bytes, info: RouteInfo | None) -> bytes:
+    """The query reduced to the parameters the route reads, sorted, the last value of a repeated
+    scalar parameter (the one the route sees); ``b""`` when it reads none."""
+    if not query_string or info is None or not info.query:
+        return b""
+    kept: dict[str, list[str]] = {}
+    for name, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+        if name in info.query:
+            if name in info.repeated:
+                kept.setdefault(name, []).append(value)
+            else:
+                kept[name] = [value]
+    return urlencode([(name, value) for name in sorted(kept) for value in kept[name]]).encode("ascii")
 
 
 class ChangeClock:
@@ -131,31 +275,86 @@ def _not_modified(scope: Scope, etag: str, last_modified: datetime) -> bool:
     return False
 
 
+class _Flight:
+    """One render under way, shared by its readers on any thread or event loop."""
+
+    __slots__ = ("control", "orphaned", "readers", "result")
+
+    def __init__(self) -> None:
+        # A thread-safe future, running from the start so that no reader can cancel it: a reader
+        # leaves, and the render is cancelled only when the last one has.
+        self.result: concurrent.futures.Future[_Entry | None] = concurrent.futures.Future()
+        self.result.set_running_or_notify_cancel()
+        self.control = _Control()
+        self.readers = 0  # under the middleware's lock
+        self.orphaned = False  # the reader that started it has gone: nobody will see its error
+
+
+async def _until_disconnect(receive: Receive) -> None:
+    """Return when the client has disconnected (reading, and dropping, the request body)."""
+    try:
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            if not message.get("more_body", False):
+                break
+        message = await receive()  # after the whole body, the next message is the disconnect ...
+        if message["type"] == "http.disconnect":
+            return
+    except Exception:  # a server that fails to receive has lost the client too
+        return
+    await asyncio.Event().wait()  # ... unless the server does not say: then never tell (no busy loop)
+
+
+def _detached_receive() -> Receive:
+    """The ``receive`` of a shared render: an empty request body, then nothing, ever (a render
+    belongs to no one client, so no client's disconnect reaches the route)."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    return receive
+
+
 class ConditionalCacheMiddleware:
     """ASGI middleware: answer GET/HEAD from the cache or the app, with validators and 304s."""
 
     def __init__(self, app: ASGIApp, clock: ChangeClock, *, max_entries: int = 2000,
                  max_bytes: int = 64 * 1024 * 1024, max_age: float = 60.0, skip: tuple[str, ...] = ("/static/",),
-                 pages: PageStore | None = None) -> None:
+                 pages: PageStore | None = None, routes: RouteTable | None = None) -> None:
         self.app = app
         self.clock = clock
         self.pages = pages
+        self.routes = routes
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.max_age = max_age
         self.skip = skip
-        self._entries: OrderedDict[tuple[str, bytes], _Entry] = OrderedDict()
+        self._entries: OrderedDict[Key, _Entry] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         # Renders under way, so concurrent requests for one uncached answer wait for a single render
         # instead of all rendering it (a new article linked from a busy feed; a cold search).
-        self._inflight: dict[tuple[tuple[str, bytes], str], asyncio.Future[_Entry | None]] = {}
+        self._inflight: dict[tuple[Key, str], _Flight] = {}
+        self._orphans: set[asyncio.Task[_Entry]] = set()  # renders whose starting reader has gone
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith(self.skip):
             await self.app(scope, receive, send)
             return
-        entity = self.pages is not None and not scope.get("query_string") and page_key(scope["path"])
+        query = scope.get("query_string", b"")
+        if self.routes is not None:
+            found = self.routes.match(scope)
+            query = normalise_query(query, found[0] if found is not None else _NO_ROUTE)
+            scope = {**scope, "query_string": query}  # the route sees what the key says, nothing more
+        entity = self.pages is not None and not query and page_key(scope["path"])
         if entity and await self._entity_page(scope, receive, send):
             return
         if not self.clock.version:  # the first request: nothing to answer with yet
@@ -163,20 +362,32 @@ class ConditionalCacheMiddleware:
         else:
             await self.clock.refresh_if_stale()
         version = self.clock.version
-        key = (scope["path"], scope.get("query_string", b""))
+        key = (self._base(scope), scope["path"], query)
         entry = self._get(key, version) or await self._fresh(key, scope, receive, send, version)
         if entry is not None:
             await self._send(send, scope, entry, conditional=True)
 
-    async def _fresh(self, key: tuple[str, bytes], scope: Scope, receive: Receive, send: Send,
-                     version: str) -> _Entry | None:
-        """Render the answer (once for concurrent requests) and cache it; an error answer is sent
-        as it is, uncached and without validators, and None returned."""
-        entry = await self._render_once(key, scope, receive, version)
+    @staticmethod
+    def _base(scope: Scope) -> str:
+        """The checked base URL of the answer's links; without HostGuard, the raw Host (so that
+        answers for different hosts never mix)."""
+        checked = scope.get(BASE_URL_SCOPE_KEY)
+        if checked is not None:
+            return str(checked)
+        host = next((value for name, value in scope.get("headers", []) if name == b"host"), b"")
+        return f"{scope.get('scheme', 'http')}://{host.decode('latin-1')}{scope.get('root_path', '')}"
+
+    async def _fresh(self, key: Key, scope: Scope, receive: Receive, send: Send, version: str,
+                     save: Callable[[_Entry], None] | None = None) -> _Entry | None:
+        """Render the answer (once for concurrent requests; cached and, with ``save``, saved by
+        the render); an error answer is sent as it is, uncached and without validators, and None
+        returned, as when the client has gone."""
+        entry = await self._shared_render(key, scope, receive, version, save)
+        if entry is None:
+            return None
         if entry.status != 200:
             await self._send(send, scope, entry, conditional=False)
             return None
-        self._put(key, entry)
         return entry
 
     async def _entity_page(self, scope: Scope, receive: Receive, send: Send) -> bool:
@@ -190,17 +401,18 @@ class ConditionalCacheMiddleware:
         if current is None:
             return False
         await self.clock.refresh_if_stale()  # for Last-Modified
-        key = (path, b"")
+        key = ("", path, b"")  # the same for every host: these answers hold no absolute link
         entry = self._get(key, current)
         if entry is None and page is not None:
             entry = _Entry(current, time.monotonic(), page.status, page.headers, page.body, page.etag)
             self._put(key, entry)
         if entry is None:
-            entry = await self._fresh(key, scope, receive, send, current)
+            def save(rendered: _Entry) -> None:
+                pages.save(path, StoredPage(current, rendered.status, rendered.headers, rendered.body, rendered.etag))
+
+            entry = await self._fresh(key, scope, receive, send, current, save)
             if entry is None:
                 return True
-            stored = StoredPage(current, entry.status, entry.headers, entry.body, entry.etag)
-            await anyio.to_thread.run_sync(pages.save, path, stored)
         await self._send(send, scope, entry, conditional=True)
         return True
 
@@ -211,7 +423,7 @@ class ConditionalCacheMiddleware:
             return fn(*args)
         return await anyio.to_thread.run_sync(fn, *args)
 
-    def _get(self, key: tuple[str, bytes], version: str) -> _Entry | None:
+    def _get(self, key: Key, version: str) -> _Entry | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -222,7 +434,7 @@ class ConditionalCacheMiddleware:
             self._entries.move_to_end(key)
             return entry
 
-    def _put(self, key: tuple[str, bytes], entry: _Entry) -> None:
+    def _put(self, key: Key, entry: _Entry) -> None:
         if len(entry.body) > self.max_bytes // 16:
             return
         with self._lock:
@@ -233,32 +445,101 @@ class ConditionalCacheMiddleware:
             while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
                 self._drop(next(iter(self._entries)))
 
-    def _drop(self, key: tuple[str, bytes]) -> None:
+    def _drop(self, key: Key) -> None:
         entry = self._entries.pop(key)
         self._bytes -= len(entry.body)
 
-    async def _render_once(self, key: tuple[str, bytes], scope: Scope, receive: Receive, version: str) -> _Entry:
-        """``_render``, shared with every request for the same answer that arrives meanwhile."""
+    # --- one render for every reader -------------------------------------------------------------
+    async def _shared_render(self, key: Key, scope: Scope, receive: Receive, version: str,
+                             save: Callable[[_Entry], None] | None, *, attempts: int = 2) -> _Entry | None:
+        """The answer for ``key``, rendered once for all readers that ask meanwhile, from any loop
+        or thread; None when this reader's client disconnected first. The first reader starts the
+        render in its own loop and gets its exception, if any (a 500); the others wait for the
+        result, and render again when the shared render failed."""
         flight_key = (key, version)
-        flight = self._inflight.get(flight_key)
-        if flight is not None:
-            entry = await asyncio.shield(flight)
-            if entry is not None:
-                return entry
-            return await self._render(scope, receive, version)  # the shared render failed: try ourselves
-        future: asyncio.Future[_Entry | None] = asyncio.get_running_loop().create_future()
-        self._inflight[flight_key] = future
+        with self._lock:
+            flight = self._inflight.get(flight_key)
+            starter = flight is None
+            if flight is None:
+                flight = self._inflight[flight_key] = _Flight()
+            flight.readers += 1
+        outcome: asyncio.Future[Any]
+        if starter:
+            outcome = asyncio.ensure_future(self._render_task(flight, flight_key, key, scope, version, save))
+            outcome.add_done_callback(lambda task, f=flight: self._render_done(task, f))
+        else:
+            outcome = asyncio.wrap_future(flight.result)  # completion comes over via call_soon_threadsafe
+        gone = asyncio.ensure_future(_until_disconnect(receive))
+        left = True
         try:
-            entry = await self._render(scope, receive, version)
-        except BaseException:
-            future.set_result(None)
-            raise
+            await asyncio.wait((outcome, gone), return_when=asyncio.FIRST_COMPLETED)
+            left = not outcome.done()
         finally:
-            self._inflight.pop(flight_key, None)
-        future.set_result(entry)
+            gone.cancel()
+            self._leave(flight, flight_key)
+            if left:
+                if starter:  # the render goes on for the other readers; keep it referenced
+                    flight.orphaned = True
+                    self._orphans.add(outcome)  # type: ignore[arg-type]
+                    outcome.add_done_callback(self._orphans.discard)
+                else:
+                    outcome.cancel()  # stop listening; the shared future itself cannot be cancelled
+        if left:
+            return None
+        if starter:
+            return outcome.result()  # re-raises the render's error: this reader's 500
+        entry = outcome.result()
+        if entry is None:  # the shared render failed or was cancelled
+            if attempts <= 1:
+                raise RuntimeError(f"rendering {key[1]} failed")
+            return await self._shared_render(key, scope, receive, version, save, attempts=attempts - 1)
         return entry
 
-    async def _render(self, scope: Scope, receive: Receive, version: str) -> _Entry:
+    def _leave(self, flight: _Flight, flight_key: tuple[Key, str]) -> None:
+        """One reader less; the last one out cancels the render if it is still running."""
+        with self._lock:
+            flight.readers -= 1
+            if flight.readers > 0 or flight.result.done():
+                return
+            flight.control.cancelled.set()
+            if self._inflight.get(flight_key) is flight:  # nobody may join a cancelled render
+                del self._inflight[flight_key]
+
+    async def _render_task(self, flight: _Flight, flight_key: tuple[Key, str], key: Key, scope: Scope,
+                           version: str, save: Callable[[_Entry], None] | None) -> _Entry:
+        """Render, cache (and save) the answer, then hand it to every reader."""
+        _CONTROL.set(flight.control)  # this task's own context, inherited by its worker threads
+        entry: _Entry | None = None
+        try:
+            check_cancelled()
+            entry = await self._render(scope, version)
+            if entry.status == 200:
+                self._put(key, entry)
+                if save is not None:
+                    check_cancelled()
+                    await anyio.to_thread.run_sync(save, entry)
+            return entry
+        except BaseException:
+            entry = None
+            raise
+        finally:
+            with self._lock:
+                if self._inflight.get(flight_key) is flight:
+                    del self._inflight[flight_key]
+            flight.result.set_result(entry)
+
+    @staticmethod
+    def _render_done(task: asyncio.Task[_Entry], flight: _Flight) -> None:
+        """Retrieve the outcome of a render; log the error of one that nobody will answer with."""
+        if task.cancelled():
+            return
+        error = task.exception()
+        if isinstance(error, RenderCancelled):
+            log.debug("a render was cancelled: every reader had disconnected")
+        elif error is not None and flight.orphaned:
+            log.error("rendering an answer failed after its reader left", exc_info=error)
+
+    async def _render(self, scope: Scope, version: str) -> _Entry:
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
 
@@ -269,7 +550,7 @@ class ConditionalCacheMiddleware:
                 chunks.append(message.get("body", b""))
 
         # HEAD is rendered as GET so both share one entry (and HEAD gets the real length).
-        await self.app({**scope, "method": "GET"}, receive, capture)
+        await self.app({**scope, "method": "GET"}, _detached_receive(), capture)
         body = b"".join(chunks)
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"etag", b"last-modified")]
         etag = b'"' + hashlib.sha1(body).hexdigest()[:20].encode() + b'"'

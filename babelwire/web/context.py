@@ -9,8 +9,9 @@ from starlette.requests import Request
 from babelwire.config import Settings
 from babelwire.store.database import Store
 from babelwire.store.reading import ReadStore
-from babelwire.web.caching import ChangeClock
+from babelwire.web.caching import ChangeClock, check_cancelled
 from babelwire.web.rendering import Renderer
+from babelwire.web.security import request_base_url
 
 
 @dataclass
@@ -22,9 +23,11 @@ class WebContext:
     clock: ChangeClock
 
     def base_url(self, request: Request) -> str:
-        """The public URL of the reader: [web] base_url, else the one the request came to."""
-        return (self.settings.web.base_url or str(request.base_url)).rstrip("/")
+        """The public URL of the reader: [web] base_url, else the one the request came to, as
+        ``HostGuard`` checked it (never a header nobody checked)."""
+        return request_base_url(request.scope, self.settings.web.base_url)
 
 
 def web_context(request: Request) -> WebContext:
+    check_cancelled()  # every route starts here: a render nobody waits for any more stops before it begins
     return request.app.state.web

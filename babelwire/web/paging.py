@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 
@@ -27,11 +28,16 @@ def window(page_size: int, *, page: int | None = None, limit: int | None = None,
     return Window(size, (max(1, page or 1) - 1) * size)
 
 
-def links(request: Request, w: Window, has_next: bool) -> tuple[str | None, str | None]:
-    """(next, previous) URLs of the same query with another offset."""
+def links(request: Request, w: Window, has_next: bool, *, base: str) -> tuple[str | None, str | None]:
+    """(next, previous) URLs of the same query with another offset, under ``base`` (the reader's
+    checked base URL: never the request's own Host or X-Forwarded-* headers)."""
+    path, root = request.scope["path"], request.scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root):]  # the path below the root the base URL already holds
+
     def at(offset: int) -> str:
-        params = {k: v for k, v in request.query_params.items() if k not in ("page", "offset", "limit")}
-        return str(request.url.replace_query_params(**params, limit=w.limit, offset=offset))
+        params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "offset", "limit")]
+        return f"{base}{path}?{urlencode([*params, ('limit', w.limit), ('offset', offset)])}"
 
     return (at(w.offset + w.limit) if has_next else None,
             at(max(0, w.offset - w.limit)) if w.offset > 0 else None)

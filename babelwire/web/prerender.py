@@ -237,7 +237,11 @@ def prerender(store: Store, settings: Any, *, paths: Iterable[str] | None = None
 
 
 class BackgroundWarmer:
-    """In a serving process: after each change of the store, render the newest pages that are stale."""
+    """In a serving process: after each change of the store, render the newest pages that are stale.
+
+    Its requests run in a thread and event loop of their own (a TestClient's); a reader asking for a
+    page while the warmer renders it waits for that render, which the cache middleware hands over
+    between loops through a thread-safe future (``caching.ConditionalCacheMiddleware``)."""
 
     def __init__(self, app: Any, *, articles: int = 2000, stories: int = 500, interval: float = 5.0) -> None:
         self.app = app

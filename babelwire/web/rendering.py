@@ -12,9 +12,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from babelwire.translate.engines.openai import language_name
+from babelwire.web.caching import check_cancelled
 from babelwire.web.security import safe_href
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+CHECK_EVERY = 256  # template chunks between two cancellation points
 
 
 def when(value: str | datetime | None) -> str:
@@ -54,7 +56,14 @@ class Renderer:
         self.site_name = site_name
 
     def page(self, request: Request, name: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+        """The template rendered; a render whose readers have all gone stops within a few hundred
+        chunks (see ``caching.check_cancelled``)."""
         params = dict(request.query_params)
-        html = self.env.get_template(name).render(
-            root=request.scope.get("root_path", ""), site_name=self.site_name, params=params, **context)
-        return HTMLResponse(html, status_code=status)
+        check_cancelled()
+        chunks: list[str] = []
+        for chunk in self.env.get_template(name).generate(
+                root=request.scope.get("root_path", ""), site_name=self.site_name, params=params, **context):
+            chunks.append(chunk)
+            if len(chunks) % CHECK_EVERY == 0:
+                check_cancelled()
+        return HTMLResponse("".join(chunks), status_code=status)
