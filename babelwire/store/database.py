@@ -85,10 +85,11 @@ class Store:
         if migrate:
             self.migrate()
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest revision (idempotent, once per process and URL)."""
+    def migrate(self, *, again: bool = False) -> None:
+        """Bring the schema to the newest revision (idempotent). Done once per process and URL;
+        ``again`` runs Alembic even so (tests of a second run)."""
         with _migrate_lock:
-            if self.url in _migrated:
+            if self.url in _migrated and not again:
                 return
             config = Config()
             config.set_main_option("script_location", str(MIGRATIONS))

@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from babelwire.errors import ConfigError
 from babelwire.store import Store
+from babelwire.store.database import MIGRATIONS
 from babelwire.store.models import Article, Revision, Source
 
 
@@ -27,9 +30,22 @@ def test_migrations_create_every_table(store: Store):
 
 
 def test_migrating_again_is_a_no_op(store: Store):
-    Store(store.url).migrate()
+    with store.transaction() as session:
+        _source(session)
+    before = inspect(store.engine).get_table_names()
+    # A real second Alembic run (not the once-per-process shortcut) on a database at head.
+    Store(store.url).migrate(again=True)
     with store.session() as session:
-        assert session.scalar(text("SELECT count(*) FROM alembic_version")) == 1
+        (version,) = session.scalars(text("SELECT version_num FROM alembic_version")).all()
+        assert len(session.scalars(select(Source)).all()) == 1  # the data is still there
+    assert version == ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert inspect(store.engine).get_table_names() == before
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
 
 
 def test_transaction_rolls_back_on_error(store: Store):
