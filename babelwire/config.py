@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
+from urllib.parse import urlsplit
 
 from babelwire.errors import ConfigError
 
@@ -52,6 +53,9 @@ class FetchSettings:
     )
     connect_timeout: float = field(default=10.0, metadata=_doc("Seconds to establish a connection."))
     read_timeout: float = field(default=20.0, metadata=_doc("Seconds to wait for data."))
+    total_timeout: float = field(default=60.0, metadata=_doc(
+        "Seconds one URL may take in all (connect, headers, the whole body, every redirect, retry and backoff "
+        "wait); waits for our own politeness slots and robots.txt are not counted."))
     max_bytes: int = field(default=10 * 1024 * 1024, metadata=_doc("Largest body accepted, in bytes."))
     max_decompressed_bytes: int = field(
         default=40 * 1024 * 1024,
@@ -97,7 +101,9 @@ class DatabaseSettings:
 @dataclass
 class TranslateSettings:
     to: list[str] = field(default_factory=lambda: ["en"], metadata=_doc("Target languages."))
-    engine: str = field(default="ct2", metadata=_doc("ct2, apertium, libretranslate, deepl or openai."))
+    engine: str = field(default="auto", metadata=_doc(
+        "auto (per pair: an installed ct2 model, else Apertium, else a configured HTTP engine), ct2, apertium, "
+        "libretranslate, deepl or openai."))
     model: str = field(default="", metadata=_doc("Model folder for ct2; empty: the pulled model for the pair."))
     enabled: bool = field(default=True, metadata=_doc("Translate new revisions while polling."))
     device: str = field(default="auto", metadata=_doc("ct2 device: auto, cpu or cuda."))
@@ -123,6 +129,12 @@ class WebSettings:
     port: int = field(default=8080, metadata=_doc("Port `serve`/`run` listen on."))
     page_size: int = field(default=30, metadata=_doc("Items per page on lists, feeds and the API."))
     base_url: str = field(default="", metadata=_doc("Public URL of the reader (for feeds); empty: from requests."))
+    allowed_hosts: list[str] = field(
+        default_factory=lambda: ["localhost", "127.0.0.1", "::1"],
+        metadata=_doc("Host names the reader answers to (any other Host header gets 400): `name` on the port it "
+                      "listens on, `name:port`, `*.example.org` or `*`; the address it listens on, [web] host and "
+                      "base_url's host are always allowed. Links come from base_url, else from the checked Host."),
+    )
     prerender: int = field(
         default=2000, metadata=_doc("Newest articles (and a quarter as many stories) whose pages the server keeps "
                                     "pre-rendered; 0: render on first view only.")
@@ -149,6 +161,13 @@ class BrokerSettings:
     visibility_timeout: str = field(
         default="1h", metadata=_doc("Redis redelivers a task whose worker died after this long (longer than any task).")
     )
+    heartbeat_interval: str = field(default="5s", metadata=_doc(
+        "How often a worker process tells Redis it is alive (the work it holds is leased to it while it does)."))
+    lease_timeout: str = field(default="30s", metadata=_doc(
+        "A worker silent this long is taken for dead: the scheduler puts its unfinished work back at the head "
+        "of its queue at once, instead of waiting for visibility_timeout (at least 2 heartbeat intervals)."))
+    sweep_interval: str = field(default="5s", metadata=_doc(
+        "How often `babelwire scheduler` looks for stopped workers and work nobody holds."))
 
 
 @dataclass
@@ -230,7 +249,8 @@ def _coerce(value: Any, annotation: Any, name: str) -> Any:
     raise ConfigError(f"setting {name}: unsupported type {annotation}")
 
 
-def _apply(section_obj: Any, section: str, values: dict[str, Any], origin: str) -> None:
+def _apply(section_obj: Any, section: str, values: dict[str, Any], origin: str,
+           origins: dict[str, str] | None = None) -> None:
     hints = get_type_hints(type(section_obj))
     known = {f.name for f in fields(section_obj)}
     for key, value in values.items():
@@ -240,6 +260,107 @@ def _apply(section_obj: Any, section: str, values: dict[str, Any], origin: str) 
             setattr(section_obj, key, _coerce(value, hints[key], f"[{section}] {key}"))
         except ConfigError as exc:
             raise ConfigError(f"{origin}: {exc.reason}") from exc
+        if origins is not None:
+            origins[f"{section}.{key}"] = origin
+
+
+def _positive(value: float) -> str | None:
+    return None if value > 0 else "must be greater than 0"
+
+
+def _at_least(low: float) -> Any:
+    return lambda value: None if value >= low else f"must be at least {low:g}"
+
+
+def _between(low: int, high: int) -> Any:
+    return lambda value: None if low <= value <= high else f"must be between {low} and {high}"
+
+
+def _one_of(*choices: str) -> Any:
+    return lambda value: None if value in choices else f"must be one of {', '.join(choices)}"
+
+
+def _url(*schemes: str, empty: bool = True) -> Any:
+    def check(value: str) -> str | None:
+        if not value and empty:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme.split("+")[0] not in schemes or not (parts.netloc or parts.path.strip("/")):
+            return f"must be a {' or '.join(schemes)} URL"
+        return None
+    return check
+
+
+def _duration(minimum: float) -> Any:
+    def check(value: str) -> str | None:
+        try:
+            seconds = parse_duration(value)
+        except ConfigError as exc:
+            return exc.reason
+        return None if seconds >= minimum else f"must be at least {format_duration(minimum)}"
+    return check
+
+
+def _languages(value: list[str]) -> str | None:
+    from babelwire.languages import is_known
+
+    unknown = [code for code in value if not is_known(code)]
+    if not value:
+        return "needs at least one language code"
+    return f"unknown language code(s) {', '.join(map(repr, unknown))}" if unknown else None
+
+
+def _engine(value: str) -> str | None:
+    from babelwire.translate.engines import ENGINES
+
+    return None if value in ENGINES else f"must be one of {', '.join(ENGINES)}"
+
+
+#: What each setting must satisfy; checked once, when settings are loaded, so a bad value is
+#: reported (with the file or variable that set it) before any work starts, not halfway through.
+_CHECKS: dict[str, Any] = {
+    "fetch.connect_timeout": _positive, "fetch.read_timeout": _positive, "fetch.total_timeout": _positive,
+    "fetch.max_bytes": _at_least(1024), "fetch.max_decompressed_bytes": _at_least(1024),
+    "fetch.max_redirects": _between(0, 30), "fetch.retries": _between(0, 20), "fetch.backoff": _at_least(0),
+    "fetch.max_backoff": _at_least(0), "fetch.host_delay": _at_least(0), "fetch.host_concurrency": _at_least(1),
+    "fetch.concurrency": _at_least(1),
+    "poll.every": _duration(60), "poll.refresh_window": _duration(0), "poll.tick": _duration(0.1),
+    "poll.max_entries": _at_least(1), "poll.max_attempts": _at_least(1), "poll.workers": _between(1, 256),
+    "database.url": _url("sqlite", "postgresql", "postgres"),
+    "translate.to": _languages, "translate.engine": _engine, "translate.device": _one_of("auto", "cpu", "cuda"),
+    "translate.compute_type": _one_of("auto", "default", "int8", "int8_float32", "int8_float16",
+                                      "int8_bfloat16", "int16", "float16", "bfloat16", "float32"),
+    "translate.threads": _between(0, 1024), "translate.beam_size": _between(1, 64),
+    "translate.batch_size": _between(1, 4096), "translate.timeout": _positive,
+    "translate.libretranslate_url": _url("http", "https"), "translate.deepl_url": _url("http", "https"),
+    "translate.openai_url": _url("http", "https"),
+    "web.port": _between(0, 65535), "web.page_size": _between(1, 500), "web.base_url": _url("http", "https"),
+    "web.prerender": _at_least(0),
+    "stories.window": _duration(60), "stories.representation": _one_of("tfidf", "embedding", "combined"),
+    "broker.url": _url("redis", "rediss", "amqp", "amqps", "sqs"), "broker.visibility_timeout": _duration(1),
+    "broker.heartbeat_interval": _duration(0.5), "broker.lease_timeout": _duration(1),
+    "broker.sweep_interval": _duration(0.5),
+}
+
+
+def _validate(settings: Settings, origins: dict[str, str]) -> None:
+    """Raise ConfigError naming the file or variable of the first setting that breaks its rule."""
+    for name, check in _CHECKS.items():
+        section, key = name.split(".")
+        section_obj = getattr(settings, section)
+        if not hasattr(section_obj, key):
+            continue
+        value = getattr(section_obj, key)
+        problem = check(value)
+        if problem is not None:
+            where = origins.get(name, "default")
+            raise ConfigError(f"{where}: setting [{section}] {key} = {value!r} {problem}")
+    broker = settings.broker
+    if hasattr(broker, "lease_timeout") and hasattr(broker, "heartbeat_interval") and (
+            parse_duration(broker.lease_timeout) < 2 * parse_duration(broker.heartbeat_interval)):
+        where = origins.get("broker.lease_timeout", origins.get("broker.heartbeat_interval", "default"))
+        raise ConfigError(f"{where}: setting [broker] lease_timeout = {broker.lease_timeout!r} must be at least "
+                          f"twice heartbeat_interval ({broker.heartbeat_interval!r}), or a busy worker looks dead")
 
 
 def load_settings(home: Path | str | None = None, environ: dict[str, str] | None = None) -> Settings:
@@ -248,6 +369,9 @@ def load_settings(home: Path | str | None = None, environ: dict[str, str] | None
     home_path = Path(home).expanduser() if home else default_home()
     settings = Settings(home=home_path)
     config_file = home_path / CONFIG_NAME
+    if home_path.exists() and not home_path.is_dir():
+        raise ConfigError(f"the home folder {home_path} is a file; choose a folder with --home or BABELWIRE_HOME")
+    origins: dict[str, str] = {}
     if config_file.exists():
         try:
             data = tomllib.loads(config_file.read_text(encoding="utf-8"))
@@ -256,17 +380,14 @@ def load_settings(home: Path | str | None = None, environ: dict[str, str] | None
         for section, values in data.items():
             if section not in SECTIONS or not isinstance(values, dict):
                 raise ConfigError(f"{config_file}: unknown section [{section}]")
-            _apply(getattr(settings, section), section, values, str(config_file))
+            _apply(getattr(settings, section), section, values, str(config_file), origins)
     for section in SECTIONS:
         section_obj = getattr(settings, section)
         for f in fields(section_obj):
             env_name = f"{ENV_PREFIX}{section.upper()}_{f.name.upper()}"
             if env_name in environ:
-                _apply(section_obj, section, {f.name: environ[env_name]}, env_name)
-    parse_duration(settings.poll.every)
-    parse_duration(settings.poll.refresh_window)
-    parse_duration(settings.poll.tick)
-    parse_duration(settings.stories.window)
+                _apply(section_obj, section, {f.name: environ[env_name]}, env_name, origins)
+    _validate(settings, origins)
     return settings
 
 

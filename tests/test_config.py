@@ -71,3 +71,35 @@ def test_generated_config_file_loads_and_documents_every_setting(tmp_path: Path)
     for key, env, _default, doc in describe_settings():
         assert doc, f"{key} has no description"
         assert key.split("] ")[1] in text and env.startswith("BABELWIRE_")
+
+
+@pytest.mark.parametrize(("variable", "value", "says"), [
+    ("BABELWIRE_FETCH_READ_TIMEOUT", "-1", "greater than 0"),
+    ("BABELWIRE_FETCH_READ_TIMEOUT", "0", "greater than 0"),
+    ("BABELWIRE_FETCH_MAX_BYTES", "-5", "at least 1024"),
+    ("BABELWIRE_POLL_MAX_ENTRIES", "-1", "at least 1"),
+    ("BABELWIRE_WEB_PORT", "-5", "between 0 and 65535"),
+    ("BABELWIRE_WEB_PORT", "99999", "between 0 and 65535"),
+    ("BABELWIRE_DATABASE_URL", "nonsense://x", "sqlite or postgresql"),
+    ("BABELWIRE_TRANSLATE_ENGINE", "nonsense", "must be one of auto"),
+    ("BABELWIRE_TRANSLATE_TO", "zz,qq", "unknown language code"),
+    ("BABELWIRE_STORIES_REPRESENTATION", "bogus", "must be one of tfidf"),
+    ("BABELWIRE_POLL_EVERY", "5s", "at least 1m"),
+    ("BABELWIRE_WEB_BASE_URL", "javascript:alert(1)", "http or https URL"),
+])
+def test_settings_are_validated_when_loaded_naming_the_variable(tmp_path, variable, value, says):
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={variable: value})
+    assert info.value.reason.startswith(f"{variable}: ") and says in info.value.reason
+
+
+def test_a_bad_value_in_the_file_names_the_file(tmp_path):
+    (tmp_path / "babelwire.toml").write_text("[fetch]\nretries = -3\n")
+    with pytest.raises(ConfigError, match=r"babelwire.toml: setting \[fetch\] retries = -3 must be between"):
+        load_settings(tmp_path, environ={})
+
+
+def test_a_home_that_is_a_file_is_refused(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ConfigError, match="is a file"):
+        load_settings(tmp_path / "file", environ={})

@@ -19,14 +19,16 @@ from babelwire.config import (
 )
 from babelwire.errors import ConfigError
 
-app = typer.Typer(help="babelwire: a self-hosted automatic foreign-language news wire.", no_args_is_help=True)
-source_app = typer.Typer(help="Watch sources: feeds, sitemaps and pages.", no_args_is_help=True)
-article_app = typer.Typer(help="Read stored articles.", no_args_is_help=True)
-eval_app = typer.Typer(help="Measure quality on evaluation data.", no_args_is_help=True)
-bench_app = typer.Typer(help="Measure speed and memory.", no_args_is_help=True)
-config_app = typer.Typer(help="Show settings.", no_args_is_help=True)
-models_app = typer.Typer(help="Translation models for the ct2 engine.", no_args_is_help=True)
-story_app = typer.Typer(help="Stories: one event, every outlet.", no_args_is_help=True)
+# rich_markup_mode=None: help texts are plain text ("[env: BABELWIRE_HOME]", "[web] host" stay as written).
+app = typer.Typer(help="babelwire: a self-hosted automatic foreign-language news wire.", no_args_is_help=True,
+                  rich_markup_mode=None)
+source_app = typer.Typer(help="Watch sources: feeds, sitemaps and pages.", no_args_is_help=True, rich_markup_mode=None)
+article_app = typer.Typer(help="Read stored articles.", no_args_is_help=True, rich_markup_mode=None)
+eval_app = typer.Typer(help="Measure quality on evaluation data.", no_args_is_help=True, rich_markup_mode=None)
+bench_app = typer.Typer(help="Measure speed and memory.", no_args_is_help=True, rich_markup_mode=None)
+config_app = typer.Typer(help="Show settings.", no_args_is_help=True, rich_markup_mode=None)
+models_app = typer.Typer(help="Translation models for the ct2 engine.", no_args_is_help=True, rich_markup_mode=None)
+story_app = typer.Typer(help="Stories: one event, every outlet.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(source_app, name="source")
 app.add_typer(article_app, name="article")
 app.add_typer(eval_app, name="eval")
@@ -50,7 +52,7 @@ def settings() -> Settings:
     try:
         return load_settings(state.home)
     except ConfigError as exc:
-        err_console.print(f"[red]configuration error:[/red] {escape(str(exc))}")
+        err_console.print(f"[red]configuration error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from exc
 
 
@@ -61,7 +63,7 @@ def open_store(cfg: Settings | None = None):  # -> Store
     try:
         return Store(cfg.database_url)
     except ConfigError as exc:
-        err_console.print(f"[red]configuration error:[/red] {escape(str(exc))}")
+        err_console.print(f"[red]configuration error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from exc
 
 
@@ -100,3 +102,51 @@ def main_options(
         # commands; on the terminal they would only hide the progress display.
         logging.getLogger("babelwire").setLevel(logging.ERROR)
         logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+
+
+def check_lang(value: str | None) -> str | None:
+    """Typer callback: a known language code (or ``auto``), else a usage error (exit 2) listing them."""
+    from babelwire.languages import check_language
+
+    if value is None or value == "auto":
+        return value
+    try:
+        return check_language(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+def check_langs(value: str | None) -> str | None:
+    """Typer callback for comma-separated language codes (``--to en,de``)."""
+    from babelwire.languages import check_languages
+
+    if value is None:
+        return value
+    try:
+        return ",".join(check_languages(value))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+def check_engine(value: str | None) -> str | None:
+    """Typer callback: one of the translation engines, else a usage error (exit 2)."""
+    from babelwire.translate.engines import ENGINES
+
+    if value is not None and value not in ENGINES:
+        raise typer.BadParameter(f"unknown translation engine {value!r}; choose from {', '.join(ENGINES)}")
+    return value
+
+
+def check_every(value: str | None) -> str | None:
+    """Typer callback: a poll interval of at least a minute (``15m``, ``2h``), else a usage error."""
+    from babelwire.config import parse_duration
+
+    if value is None:
+        return value
+    try:
+        seconds = parse_duration(value)
+    except ConfigError as exc:
+        raise typer.BadParameter(exc.reason) from exc
+    if seconds < 60:
+        raise typer.BadParameter(f"{value!r} is shorter than a minute; polling a source that often is not polite")
+    return value

@@ -16,6 +16,10 @@ from babelwire.cli.app import (
     app,
     article_app,
     bench_app,
+    check_engine,
+    check_every,
+    check_lang,
+    check_langs,
     config_app,
     console,
     err_console,
@@ -34,22 +38,80 @@ from babelwire.config import (
     default_config_text,
     describe_settings,
     format_duration,
+    parse_duration,
 )
 from babelwire.errors import BabelwireError, ConfigError
 
 
 @app.command()
-def init() -> None:
+def init(
+    source_lang: Annotated[str | None, typer.Option(
+        "--from", help="Language your sources publish in, e.g. fr: offers its translation model.",
+        callback=check_lang)] = None,
+    pull_model: Annotated[bool | None, typer.Option(
+        "--pull-model/--no-pull-model",
+        help="Download the model for --from → each target language (default: ask when interactive).")] = None,
+) -> None:
     """Create the home folder with a commented babelwire.toml and an empty database."""
     cfg = settings()
-    cfg.home.mkdir(parents=True, exist_ok=True)
-    if not cfg.config_path.exists():
-        cfg.config_path.write_text(default_config_text(), encoding="utf-8")
-        console.print(f"wrote {cfg.config_path}")
-    else:
-        console.print(f"kept existing {cfg.config_path}")
+    try:
+        cfg.home.mkdir(parents=True, exist_ok=True)
+        if not cfg.config_path.exists():
+            cfg.config_path.write_text(default_config_text(), encoding="utf-8")
+            console.print(f"wrote {escape(str(cfg.config_path))}")
+        else:
+            console.print(f"kept existing {escape(str(cfg.config_path))}")
+    except OSError as exc:
+        raise fail(f"cannot create the home folder {cfg.home}: {exc.strerror or exc} (choose another with --home)",
+                   1) from exc
     open_store(cfg).close()
-    console.print(f"database ready: {cfg.database_url}")
+    console.print(f"database ready: {escape(cfg.database_url)}")
+    if source_lang is None and pull_model is not False and sys.stdin.isatty():
+        answer = typer.prompt("Language your sources publish in (e.g. fr; empty to skip)", default="",
+                              show_default=False, err=True).strip()
+        source_lang = check_lang(answer) if answer else None
+    if source_lang and source_lang != "auto":
+        for target in cfg.translate.to:
+            _offer_model(cfg, source_lang, target, pull_model)
+    console.print("next: `babelwire source add URL` (a feed, a sitemap or a site's home page), then "
+                  "`babelwire poll` and `babelwire serve` — or `babelwire run` for both on a schedule",
+                  soft_wrap=True)
+
+
+def _offer_model(cfg: Settings, source: str, target: str, pull: bool | None) -> None:
+    """Pull the neural model for a pair unless one is installed; say which engine is used otherwise."""
+    from babelwire.languages import base_language
+    from babelwire.translate.engines import NoEngineError, resolve_engine
+    from babelwire.translate.models import choose_model, pull_model
+
+    if base_language(source) == base_language(target):
+        return
+    try:
+        engine, _model = resolve_engine(cfg, source, target)
+    except NoEngineError:
+        engine = None
+    if engine == "ct2":
+        console.print(f"{source}→{target}: a neural model is installed")
+        return
+    try:
+        choice = choose_model(source, target)
+    except BabelwireError as exc:
+        console.print(f"{source}→{target}: {escape(exc.reason)}")
+        return
+    if pull is None:
+        pull = sys.stdin.isatty() and typer.confirm(
+            f"Download the {source}→{target} model {choice.local_name}?", default=True, err=True)
+    if not pull:
+        now = f"translating with {engine} until then" if engine else "articles stay untranslated until then"
+        console.print(f"{source}→{target}: no neural model; `babelwire models pull {source} {target}` "
+                      f"downloads one ({now})", soft_wrap=True)
+        return
+    try:
+        with _DownloadProgress() as progress:
+            path = pull_model(source, target, cfg.models_dir, progress=progress)
+    except BabelwireError as exc:
+        raise fail(exc.reason, 1) from exc
+    console.print(f"installed {escape(str(path))}")
 
 
 @config_app.command("show")
@@ -63,13 +125,18 @@ def config_show(as_json: Annotated[bool, typer.Option("--json", help="JSON outpu
             for key, env, default, doc in describe_settings()
         ])
         return
-    table = Table(title=f"settings ({cfg.home / CONFIG_NAME})")
-    for column in ("setting", "environment variable", "default", "current", "meaning"):
-        table.add_column(column)
+    # One setting per paragraph, not a table: variable names stay whole at 80 columns.
+    console.print(f"settings from {cfg.home / CONFIG_NAME} and BABELWIRE_* variables", markup=False)
+    shown_section = None
     for key, env, default, doc in describe_settings():
         section, name = key.strip("[").split("] ")
-        table.add_row(key, env, default, repr(getattr(getattr(cfg, section), name)), doc)
-    console.print(table)
+        if section != shown_section:
+            console.print(f"\n[{section}]", markup=False, style="bold")
+            shown_section = section
+        current = repr(getattr(getattr(cfg, section), name))
+        changed = "" if current == default else f"   (default {default})"
+        console.print(f"{name} = {current}{changed}", markup=False, soft_wrap=True)
+        console.print(f"    {env}: {doc}", markup=False, style="dim")
 
 
 # ---------------------------------------------------------------- sources
@@ -88,12 +155,15 @@ def _languages(value: str | None) -> list[str] | None:
 @source_app.command("add")
 def source_add(
     url: str,
-    lang: Annotated[str | None, typer.Option("--lang", help="Language of the source (default: detect).")] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="Language of the source (default: detect).", callback=check_lang)] = None,
     name: Annotated[str | None, typer.Option("--name", help="Display name.")] = None,
-    every: Annotated[str | None, typer.Option("--every", help="Poll interval, e.g. 15m, 2h.")] = None,
+    every: Annotated[str | None, typer.Option(
+        "--every", help="Poll interval, e.g. 15m, 2h.", callback=check_every)] = None,
     pick: Annotated[int | None, typer.Option("--pick", help="Which discovered feed to add (1, 2, ...).")] = None,
-    to: Annotated[str | None, typer.Option("--to", help="Target languages, e.g. en,de.")] = None,
-    engine: Annotated[str | None, typer.Option("--engine", help="Translation engine for this source.")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Target languages, e.g. en,de.", callback=check_langs)] = None,
+    engine: Annotated[str | None, typer.Option(
+        "--engine", help="Translation engine for this source.", callback=check_engine)] = None,
     no_translate: Annotated[bool, typer.Option("--no-translate", help="Store originals only.")] = False,
 ) -> None:
     """Add a feed, sitemap or page; given a site's home page, discover its feeds and offer them."""
@@ -101,17 +171,25 @@ def source_add(
 
     cfg = settings()
     store = open_store(cfg)
-    with _fetcher(cfg) as fetcher:
+    with _fetcher(cfg) as fetcher, err_console.status(f"reading {escape(url)}") as status:
+        def probing(link: str) -> None:
+            status.update(f"no feed declared on the page: trying {escape(link)}")
+
         try:
-            probe = probe_url(fetcher, url, cfg)
+            probe = probe_url(fetcher, url, cfg, on_probe=probing)
         except BabelwireError as exc:
-            raise fail(f"cannot add {url}: {exc.reason}") from exc
+            raise fail(f"cannot add {url}: {exc.reason} (nothing was added)", 1) from exc
     target_url, kind, title = probe.url, probe.kind, probe.title
     if probe.kind == "site":
         if not probe.feeds:
             raise fail(f"{url} is a site home page and no feed or sitemap was found on it")
-        console.print(f"feeds found on {probe.url}:")
-        for i, feed in enumerate(probe.feeds, 1):
+        if len(probe.feeds) == 1 and pick in (None, 1):
+            pick = 1  # one feed: nothing to choose
+            console.print(f"found {probe.feeds[0].kind} {probe.feeds[0].url} on {probe.url}", markup=False,
+                          soft_wrap=True)
+        else:
+            console.print(f"feeds found on {probe.url}:", markup=False)
+        for i, feed in enumerate(probe.feeds if len(probe.feeds) > 1 else [], 1):
             console.print(f"  [{i}] {feed.kind}: {feed.title or '(untitled)'} ({feed.entries} entries)", markup=False)
             console.print(f"      {feed.url}", markup=False, soft_wrap=True)
         if pick is None:
@@ -127,18 +205,37 @@ def source_add(
                             every=every, translate_to=_languages(to), engine=engine, translate=not no_translate)
     except SourceExistsError as exc:
         raise fail(str(exc)) from exc
-    console.print(f"added source {source.id}: [bold]{source.name}[/bold] ({kind}, every "
-                  f"{format_duration(source.interval)}) {source.url}")
+    console.print(f"added source {source.id}: [bold]{escape(source.name)}[/bold] ({kind}, every "
+                  f"{format_duration(source.interval)}) {escape(source.url)}")
+    _warn_untranslatable(cfg, source)
+
+
+def _warn_untranslatable(cfg: Settings, source) -> None:  # source: store.models.Source
+    """Say at once when no engine here translates the source's language into a target."""
+    from babelwire.pipeline.translation import targets_for
+    from babelwire.translate.engines import engine_problem
+
+    if not source.language:
+        if targets_for(source, cfg):
+            console.print("language not known yet: it is detected from the first articles "
+                          "(`--lang` sets it)", style="dim")
+        return
+    for target in targets_for(source, cfg):
+        problem = engine_problem(cfg, source.engine or cfg.translate.engine, source.language, target)
+        if problem is not None:
+            err_console.print(f"[yellow]warning:[/yellow] its articles will be stored untranslated: "
+                              f"{escape(problem)}", soft_wrap=True)
 
 
 @source_app.command("edit")
 def source_edit(
     ref: Annotated[str, typer.Argument(help="Source id or URL.")],
-    lang: Annotated[str | None, typer.Option("--lang")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", callback=check_lang)] = None,
     name: Annotated[str | None, typer.Option("--name")] = None,
-    every: Annotated[str | None, typer.Option("--every")] = None,
-    to: Annotated[str | None, typer.Option("--to", help="Target languages, e.g. en,de.")] = None,
-    engine: Annotated[str | None, typer.Option("--engine")] = None,
+    every: Annotated[str | None, typer.Option(
+        "--every", help="Poll interval, e.g. 15m, 2h.", callback=check_every)] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Target languages, e.g. en,de.", callback=check_langs)] = None,
+    engine: Annotated[str | None, typer.Option("--engine", callback=check_engine)] = None,
     translate: Annotated[bool | None, typer.Option("--translate/--no-translate")] = None,
 ) -> None:
     """Change a source's name, language, interval or translation settings."""
@@ -149,7 +246,7 @@ def source_edit(
                          engine=engine, translate=translate)
     if source is None:
         raise fail(f"no source {ref}")
-    console.print(f"updated source {source.id}: {source.name}")
+    console.print(f"updated source {source.id}: {source.name}", markup=False)
 
 
 @source_app.command("list")
@@ -163,17 +260,36 @@ def source_list(as_json: Annotated[bool, typer.Option("--json", help="JSON outpu
     if as_json:
         print_json([asdict(r) for r in rows])
         return
-    table = Table(title="sources")
-    for column in ("id", "name", "kind", "lang", "every", "articles", "last success", "failures", "last error"):
-        table.add_column(column, overflow="fold")
+    if console.width >= 120:
+        table = Table(title="sources")
+        for column in ("id", "name", "kind", "lang", "every", "articles", "last success", "failures", "last error"):
+            table.add_column(column, overflow="fold", no_wrap=column in {"id", "lang", "every"})
+        for r in rows:
+            failures = f"[red]{r.consecutive_failures}[/red]" if r.consecutive_failures else "0"
+            table.add_row(str(r.id), escape(r.name), r.kind, escape(r.language or "auto"), format_duration(r.interval),
+                          str(r.articles), _short_time(r.last_success_at) or "never", failures,
+                          escape(_source_error(r)))
+        console.print(table)
+        return
+    # Narrow terminals: one paragraph per source, so names and errors are never cut letter by letter.
     for r in rows:
-        error = f"{r.last_error} ({_short_time(r.last_error_at)})" if r.last_error else ""
-        if r.article_errors:
-            error += f"{'; ' if error else ''}{r.article_errors} article error(s) in 24 h (babelwire errors)"
-        failures = f"[red]{r.consecutive_failures}[/red]" if r.consecutive_failures else "0"
-        table.add_row(str(r.id), r.name, r.kind, r.language or "auto", format_duration(r.interval),
-                      str(r.articles), _short_time(r.last_success_at) or "never", failures, error)
-    console.print(table)
+        console.print(f"[bold]{r.id}[/bold]  {escape(r.name)}  ({r.kind}, {escape(r.language or 'auto')}, every "
+                      f"{format_duration(r.interval)})", soft_wrap=True)
+        console.print(f"    {escape(r.url)}", soft_wrap=True, highlight=False)
+        failures = f"[red]{r.consecutive_failures} failures[/red]" if r.consecutive_failures else "0 failures"
+        console.print(f"    {r.articles} articles · last success {_short_time(r.last_success_at) or 'never'} · "
+                      f"{failures}")
+        if error := _source_error(r):
+            console.print(f"    [red]last error:[/red] {escape(error)}", soft_wrap=True)
+    if not rows:
+        console.print("no sources: `babelwire source add URL`")
+
+
+def _source_error(r) -> str:  # r: SourceHealth
+    error = f"{r.last_error} ({_short_time(r.last_error_at)})" if r.last_error else ""
+    if r.article_errors:
+        error += f"{'; ' if error else ''}{r.article_errors} article error(s) in 24 h (babelwire errors)"
+    return error
 
 
 def _short_time(iso: str | None) -> str:
@@ -189,7 +305,7 @@ def source_remove(ref: Annotated[str, typer.Argument(help="Source id or URL.")])
     if removed is None:
         raise fail(f"no source {ref}")
     source, count = removed
-    console.print(f"removed source {source.id} ({source.name}) and {count} article(s)")
+    console.print(f"removed source {source.id} ({source.name}) and {count} article(s)", markup=False)
 
 
 @source_app.command("import")
@@ -206,7 +322,7 @@ def source_import(file: Path) -> None:
         raise fail(f"{file}: {exc.reason}") from exc
     console.print(f"imported {len(added)} source(s)")
     for line in skipped:
-        console.print(f"  skipped {line}")
+        console.print(f"  skipped {line}", markup=False)
 
 
 @source_app.command("export")
@@ -290,13 +406,24 @@ def errors(
     if as_json:
         print_json(data)
         return
-    table = Table(title="recent errors")
-    for column in ("at", "stage", "source", "article", "url", "reason"):
-        table.add_column(column, overflow="fold")
-    for r in data:
-        table.add_row(_short_time(r["at"]), r["stage"], str(r["source_id"] or ""), str(r["article_id"] or ""),
-                      r["url"] or "", r["reason"])
-    console.print(table)
+    if not data:
+        console.print("no errors recorded")
+    if console.width >= 120:
+        table = Table(title="recent errors")
+        for column in ("at", "stage", "source", "article", "url", "reason"):
+            table.add_column(column, overflow="fold", no_wrap=column in {"stage", "source", "article"})
+        for r in data:
+            table.add_row(_short_time(r["at"]), r["stage"], str(r["source_id"] or ""), str(r["article_id"] or ""),
+                          escape(r["url"] or ""), escape(r["reason"]))
+        console.print(table)
+        return
+    for r in data:  # narrow terminals: one paragraph per error
+        where = " ".join(part for part in (f"source {r['source_id']}" if r["source_id"] else "",
+                                           f"article {r['article_id']}" if r["article_id"] else "") if part)
+        console.print(f"[red]✗[/red] {_short_time(r['at'])} {r['stage']} {where}")
+        if r["url"]:
+            console.print(f"    {escape(r['url'])}", soft_wrap=True, highlight=False)
+        console.print(f"    {escape(r['reason'])}")
 
 
 # ---------------------------------------------------------------- extraction and articles
@@ -306,7 +433,7 @@ def errors(
 def extract(
     target: Annotated[str, typer.Argument(help="An HTML file or a URL.")],
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
-    lang: Annotated[str | None, typer.Option("--lang", help="Language hint.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language hint.", callback=check_lang)] = None,
 ) -> None:
     """Turn one HTML page into a clean article (title, blocks, metadata)."""
     from babelwire.extract import extract_document
@@ -342,9 +469,9 @@ def extract(
 
 
 def _print_document(doc: dict[str, Any]) -> None:
-    console.print(f"[bold]{doc.get('title') or '(no title)'}[/bold]")
+    console.print(doc.get("title") or "(no title)", style="bold", markup=False, highlight=False)
     meta = [f"{k}: {doc[k]}" for k in ("language", "author", "published", "modified", "url") if doc.get(k)]
-    console.print("[dim]" + " · ".join(meta) + "[/dim]\n")
+    console.print(" · ".join(meta) + "\n", style="dim", markup=False, highlight=False)
     for block in doc["blocks"]:
         prefix = {"heading": "## ", "quote": "> ", "list_item": "• "}.get(block["type"], "")
         console.print(prefix + block["text"], markup=False, highlight=False)
@@ -355,25 +482,33 @@ def _print_document(doc: dict[str, Any]) -> None:
 def article_list(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
     source: Annotated[int | None, typer.Option("--source", help="Only this source id.")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Only this language.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Only this language.", callback=check_lang)] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
+    target: Annotated[str | None, typer.Option(
+        "--to", help="Show titles translated into this language (default: the first target).",
+        callback=check_lang)] = None,
 ) -> None:
-    """Stored articles, newest first."""
+    """Stored articles, newest first: the translated title, the original under it."""
     from babelwire.store.articles import list_articles
 
-    rows = list_articles(open_store(), source_id=source, language=lang, limit=limit)
+    cfg = settings()
+    target = target or (cfg.translate.to[0] if cfg.translate.to else None)
+    rows = list_articles(open_store(cfg), source_id=source, language=lang, limit=limit, target=target)
     if as_json:
         print_json(rows)
         return
     table = Table(title="articles")
     for column in ("id", "source", "lang", "rev", "first seen", "title"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column in {"id", "lang", "rev"})
     for r in rows:
-        title = r["title"] or ""
+        # The translation first (what the reader reads), the original under it.
+        title = escape(r["translated_title"] or r["title"] or "")
+        if r["translated_title"] and r["title"]:
+            title += f"\n[dim]{escape(r['title'])}[/dim]"
         if r["last_error"]:
-            title += f"  [red]({r['last_error']})[/red]"
-        table.add_row(str(r["id"]), r["source"], r["language"] or "", str(r["revisions"]),
-                      _short_time(r["first_seen_at"]), title)
+            title += f"\n[red]({escape(r['last_error'])})[/red]"
+        table.add_row(str(r["id"]), escape(r["source"] or ""), escape(r["language"] or ""), str(r["revisions"]),
+                      _short_time(r["first_seen_at"])[:16], title)
     console.print(table)
 
 
@@ -382,10 +517,11 @@ def article_show(
     article_id: int,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
-    """One article with its revisions (oldest first)."""
+    """One article with its revisions (oldest first), translations with their quality flags."""
     from babelwire.store.articles import get_article
+    from babelwire.translate.quality import describe_finding
 
-    data = get_article(open_store(), article_id)
+    data = get_article(open_store(), article_id) if 0 < article_id < 2**63 else None
     if data is None:
         raise fail(f"no article {article_id}")
     if as_json:
@@ -402,6 +538,18 @@ def article_show(
             console.rule(f"machine translation → {t['target']} · {t['engine']} {t['model'] or ''} · "
                          f"{t['from_memory']}/{t['sentences']} sentences from memory", style="cyan")
             _print_document(t["document"])
+            # Its flags with their evidence ("block 2 — check: left untranslated: dépens").
+            flags = t["flags"] if isinstance(t["flags"], dict) else {}
+            evidence = flags.get("evidence") if isinstance(flags.get("evidence"), dict) else {}
+            block_evidence = evidence.get("blocks") if isinstance(evidence.get("blocks"), list) else []
+            places = [("title", flags.get("title") or [], evidence.get("title"))]
+            places += [(f"block {i + 1}", names, block_evidence[i] if i < len(block_evidence) else None)
+                       for i, names in enumerate(flags.get("blocks") or [])]
+            for place, names, found in places:
+                found = found if isinstance(found, dict) else {}
+                for name in names:
+                    console.print(f"{place} — check: {describe_finding(name, found.get(name) or [])}",
+                                  markup=False, highlight=False, style="yellow", soft_wrap=True)
 
 
 # ---------------------------------------------------------------- translation
@@ -417,27 +565,32 @@ def _engine(cfg: Settings, name: str | None, source: str, target: str, model: Pa
 
 
 def _read_input(file: Path | None) -> str:
-    if file is None or str(file) == "-":
-        return sys.stdin.read()
+    name = "standard input" if file is None or str(file) == "-" else str(file)
     try:
-        return file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise fail(f"cannot read {file}: {exc}") from exc
+        data = sys.stdin.buffer.read() if name == "standard input" else file.read_bytes()
+    except OSError as exc:
+        raise fail(f"cannot read {name}: {exc.strerror or exc}") from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise fail(f"{name} is not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start}); "
+                   "translate takes plain text, or an HTML page with --html") from exc
 
 
 @app.command()
 def translate(
     file: Annotated[Path | None, typer.Argument(help="Plain text, blocks separated by blank lines "
                                                      "(default: stdin).")] = None,
-    source: Annotated[str, typer.Option("--from", help="Source language, or auto.")] = "auto",
-    target: Annotated[str, typer.Option("--to", help="Target language.")] = "en",
-    engine: Annotated[str | None, typer.Option("--engine", help="ct2, apertium, libretranslate, deepl, "
-                                                                "openai.")] = None,
+    source: Annotated[str, typer.Option("--from", help="Source language, or auto.", callback=check_lang)] = "auto",
+    target: Annotated[str, typer.Option("--to", help="Target language.", callback=check_lang)] = "en",
+    engine: Annotated[str | None, typer.Option(
+        "--engine", help="auto, ct2, apertium, libretranslate, deepl, openai.", callback=check_engine)] = None,
     model: Annotated[Path | None, typer.Option("--model", help="ct2 model folder.")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="An HTML page: extract it, then translate.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Per block: source, text, flags.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Per block: source, text, flags and their "
+                                                         "evidence.")] = False,
 ) -> None:
-    """Translate text or an HTML page, keeping its blocks; quality flags with --json."""
+    """Translate text or an HTML page, keeping its blocks; quality flags and their evidence with --json."""
     from babelwire.document import Block, Document
     from babelwire.extract import extract_document
     from babelwire.extract.language import detect_language
@@ -460,16 +613,22 @@ def translate(
         if not detected:
             raise fail("could not detect the source language: give --from")
         source = detected
-    result = translate_document(document, _engine(cfg, engine, source, target, model), source, target,
-                                memory=DictMemory())
+    from babelwire.store.glossary import glossary_terms
+    from babelwire.translate.names import protect
+
+    terms = glossary_terms(open_store(cfg), source, target)  # the global glossary of the pair
+    protected = protect(_engine(cfg, engine, source, target, model), terms)
+    result = translate_document(document, protected, source, target, memory=DictMemory(), glossary=terms)
     if as_json:
         out = result.document
         print_json({
             "source_language": source, "target": target, "engine": result.engine_id, "model": result.model,
-            "title": {"source": document.title, "text": out.title, "flags": result.title_flags}
+            "title": {"source": document.title, "text": out.title, "flags": result.title_flags,
+                      "evidence": result.title_evidence}
             if document.title else None,
-            "blocks": [{"type": o.type, "source": b.text, "text": o.text, "flags": f}
-                       for b, o, f in zip(document.blocks, out.blocks, result.flags, strict=True)],
+            "blocks": [{"type": r.block.type, "source": b.text, "text": r.block.text, "flags": r.flags,
+                        "evidence": r.evidence}
+                       for b, r in zip(document.blocks, result.blocks, strict=True)],
         })
         return
     parts = ([result.document.title] if result.document.title else []) + [b.text for b in result.document.blocks]
@@ -508,9 +667,9 @@ def eval_extraction(
 def eval_translation(
     src: Annotated[Path, typer.Option("--src", help="Source sentences, one per line.")],
     ref: Annotated[Path, typer.Option("--ref", help="Reference translations, one per line.")],
-    source: Annotated[str, typer.Option("--from", help="Source language.")],
-    target: Annotated[str, typer.Option("--to", help="Target language.")],
-    engine: Annotated[str | None, typer.Option("--engine")] = None,
+    source: Annotated[str, typer.Option("--from", help="Source language.", callback=check_lang)],
+    target: Annotated[str, typer.Option("--to", help="Target language.", callback=check_lang)],
+    engine: Annotated[str | None, typer.Option("--engine", callback=check_engine)] = None,
     model: Annotated[Path | None, typer.Option("--model")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -557,19 +716,43 @@ def bench_ingest(
 @bench_app.command("translate")
 def bench_translate(
     model: Annotated[Path | None, typer.Option("--model", help="CTranslate2 model folder (default: a random "
-                                                               "model shaped like OPUS-MT, built once).")] = None,
+                                                               "model of a release's shape, built once).")] = None,
     hf_model: Annotated[Path | None, typer.Option("--hf-model", help="The same model as a transformers folder "
                                                                      "(for the transformers baseline).")] = None,
-    decode_length: Annotated[int, typer.Option("--length", help="Forced output length in tokens.")] = 32,
-    threads: Annotated[int, typer.Option("--threads")] = 2,
+    size: Annotated[str, typer.Option("--size", help="Shape of the random model: base (OPUS-MT "
+                                                     "transformer-align) or big (Tatoeba transformer-big).")]
+    = "base",
+    decode_length: Annotated[int, typer.Option("--length", help="Forced output length in tokens.", min=1)] = 32,
+    threads: Annotated[int, typer.Option("--threads", min=1)] = 2,
 ) -> None:
     """Target tokens/s of babelwire's path vs raw CTranslate2 vs transformers, greedy and beam 4."""
-    from babelwire.bench.translate import bench_tables, ensure_opus_shaped_model, run_translate_bench
+    from babelwire.bench.translate import (
+        bench_tables,
+        ensure_opus_shaped_model,
+        ensure_release_shaped_model,
+        run_translate_bench,
+    )
+    from babelwire.translate.models import missing_converter
 
+    if size not in ("base", "big"):
+        raise fail(f"--size must be base or big, not {size!r}")
     cfg = settings()
-    if model is None:
+    cache = cfg.home / "cache" / "bench"
+    no_converter = missing_converter()
+    if model is None and size == "base" and hf_model is None and no_converter is None:
         console.print("building a random OPUS-MT-shaped model (once) ...")
-        model, hf_model = ensure_opus_shaped_model(cfg.home / "cache" / "bench")
+        model, hf_model = ensure_opus_shaped_model(cache)
+    elif model is None:
+        console.print(f"building a random {size} release-shaped model without torch (once) ...")
+        try:
+            model = ensure_release_shaped_model(cache, size)
+        except BabelwireError as exc:
+            raise fail(exc.reason, 1) from exc
+    if hf_model is not None and no_converter is not None:
+        raise fail(f"the transformers baseline needs the convert extra: {no_converter}")
+    if hf_model is None:
+        why = "install `pip install 'babelwire[convert]'` for it" if no_converter else "give --hf-model for it"
+        console.print(f"transformers baseline (c) skipped: {why}")
     rows = run_translate_bench(model, hf_model_dir=hf_model, decode_length=decode_length, threads=threads)
     for table in bench_tables(rows):
         console.print(table)
@@ -581,7 +764,8 @@ def bench_translate(
 @story_app.command("list")
 def story_list(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
-    lang: Annotated[str | None, typer.Option("--lang", help="Only stories with an article in this language.")] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="Only stories with an article in this language.", callback=check_lang)] = None,
     limit: Annotated[int, typer.Option("--limit")] = 30,
 ) -> None:
     """Stories, most recently active first, with their outlets."""
@@ -604,30 +788,33 @@ def story_list(
 def story_show(
     story_id: int,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
-    target: Annotated[str | None, typer.Option("--to", help="Show this translation (default: the grouped one).")]
+    target: Annotated[str | None, typer.Option(
+        "--to", help="Show this translation (default: the grouped one).", callback=check_lang)]
     = None,
 ) -> None:
     """One story: every outlet's article, its lead and the quotations it carries, with speakers."""
     from babelwire.stories import get_story
 
-    data = get_story(open_store(), story_id, target=target)
+    data = get_story(open_store(), story_id, target=target) if 0 < story_id < 2**63 else None
     if data is None:
         raise fail(f"no story {story_id}")
     if as_json:
         print_json(data)
         return
-    console.print(f"[bold]{data['title']}[/bold]")
+    console.print(f"[bold]{escape(data['title'] or '')}[/bold]")
     console.print(f"{_short_time(data['start_at'])} – {_short_time(data['end_at'])} · "
-                  f"{data['article_count']} articles · {', '.join(data['outlets'])}")
+                  f"{data['article_count']} articles · {', '.join(data['outlets'])}", markup=False)
     for article in data["articles"]:
-        title = article["translated_title"] or article["title"]
+        title = article["translated_title"] or article["title"] or ""
         label = f" (machine translation → {article['translation_target']})" if article["translation_target"] else ""
-        console.rule(f"{article['source']} · {article['language'] or '?'} · {_short_time(article['published'])}")
-        console.print(f"[bold]{title}[/bold]{label}  [dim]article {article['id']} · {article['url']}[/dim]")
+        console.rule(escape(f"{article['source']} · {article['language'] or '?'} · "
+                            f"{_short_time(article['published'])}"))
+        console.print(f"[bold]{escape(title)}[/bold]{escape(label)}  "
+                      f"[dim]article {article['id']} · {escape(article['url'])}[/dim]")
         if article["lead"]:
-            console.print(article["lead"])
+            console.print(article["lead"], markup=False)
         for quote in article["quotes"]:
-            console.print(f"  [cyan]{quote['speaker'] or 'unattributed'}[/cyan]: “{quote['text']}”")
+            console.print(f"  [cyan]{escape(quote['speaker'] or 'unattributed')}[/cyan]: “{escape(quote['text'])}”")
 
 
 @eval_app.command("stories")
@@ -658,6 +845,19 @@ def eval_stories(
     console.print(table)
 
 
+@bench_app.command("text")
+def bench_text(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Quotation extraction and sentence splitting on hostile sizes (10,000 paragraphs, a 1 MB
+    paragraph): time must grow in proportion to the text (µs per 1,000 characters stays flat)."""
+    from babelwire.bench.text import run_text_bench
+
+    rows = run_text_bench()
+    if as_json:
+        print_json(rows)
+        return
+    console.print(rows_table("text processing (µs per 1,000 characters should stay flat)", rows))
+
+
 @bench_app.command("stories")
 def bench_stories(
     sizes: Annotated[str, typer.Option("--sizes", help="Comma-separated story counts.")] = "1000,10000,100000",
@@ -682,7 +882,7 @@ def bench_stories(
 
 
 def _print_url(url: str) -> None:
-    console.print(f"reader at [bold]{url}[/bold] (Ctrl-C to stop)", soft_wrap=True)
+    console.print(f"reader at [bold]{escape(url)}[/bold] (Ctrl-C to stop)", soft_wrap=True)
 
 
 def _serve(serve_with: Any, host: str | None, port: int | None) -> None:
@@ -697,7 +897,8 @@ def _serve(serve_with: Any, host: str | None, port: int | None) -> None:
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option("--host", help="Address to listen on [default: [web] host].")] = None,
-    port: Annotated[int | None, typer.Option("--port", help="Port [default: [web] port, 8080].")] = None,
+    port: Annotated[int | None, typer.Option(
+        "--port", help="Port [default: [web] port, 8080].", min=0, max=65535)] = None,
 ) -> None:
     """Serve the reader (web site, Atom feeds, JSON API) until Ctrl-C."""
     from babelwire.server import serve as serve_reader
@@ -708,11 +909,22 @@ def serve(
 @app.command()
 def run(
     host: Annotated[str | None, typer.Option("--host", help="Address to listen on [default: [web] host].")] = None,
-    port: Annotated[int | None, typer.Option("--port", help="Port [default: [web] port, 8080].")] = None,
+    port: Annotated[int | None, typer.Option(
+        "--port", help="Port [default: [web] port, 8080].", min=0, max=65535)] = None,
 ) -> None:
     """Poll due sources on schedule and serve the reader, in one process, until Ctrl-C / SIGTERM."""
+    from babelwire.pipeline.subscriptions import source_health
     from babelwire.server import run as poll_and_serve
 
+    cfg = settings()
+    due = sorted(r.next_poll_at or "" for r in source_health(open_store(cfg)))
+    if not due:
+        console.print("no sources yet: add one with `babelwire source add URL` (polled within "
+                      f"{format_duration(parse_duration(cfg.poll.tick))} of being added)", soft_wrap=True)
+    else:
+        first = "now" if not due[0] else _short_time(due[0]) + " UTC"
+        console.print(f"{len(due)} sources; next poll due {first}, then each at its own interval "
+                      f"(checked every {format_duration(parse_duration(cfg.poll.tick))})", soft_wrap=True)
     _serve(poll_and_serve, host, port)
 
 
@@ -721,25 +933,34 @@ def demo(
     home: Annotated[Path | None, typer.Option("--home", help="Demo home folder [default: babelwire-demo "
                                                               "in $XDG_DATA_HOME or ~/.local/share].")] = None,
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port")] = 8080,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535)] = 8080,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Build the demo store, print a summary, exit.")]
     = False,
-    engine: Annotated[str | None, typer.Option("--engine", help="Force an engine (ct2, apertium, ...).")] = None,
-    no_pull: Annotated[bool, typer.Option("--no-pull", help="Never download a model.")] = False,
+    engine: Annotated[str | None, typer.Option(
+        "--engine", help="Force an engine (ct2, apertium, ...).", callback=check_engine)] = None,
+    pull_model: Annotated[bool | None, typer.Option(
+        "--pull-model/--no-pull-model",
+        help="Download the French→English model if none is installed (default: ask when interactive).")] = None,
+    no_pull: Annotated[bool, typer.Option("--no-pull", hidden=True, help="Same as --no-pull-model.")] = False,
 ) -> None:
     """Serve sample French news on loopback, poll, translate, group, and serve the reader."""
     from babelwire.demo.run import run_demo
 
+    if no_pull:
+        pull_model = False
+
     def ready(summary) -> None:  # DemoSummary
         table = Table(title="babelwire demo", show_header=False)
         table.add_row("home", str(summary.home))
-        table.add_row("engine", summary.engine.detail or summary.engine.name)
+        table.add_row("engine", escape(summary.engine.detail or summary.engine.name))
         table.add_row("articles / revisions", f"{summary.articles} / {summary.revisions}")
         table.add_row("translations", str(summary.translations))
         table.add_row("stories", str(summary.stories))
         console.print(table)
         for where, reason in summary.errors[:10]:
             console.print(f"  [red]✗[/red] {escape(str(where))}: {escape(reason)}")
+        console.print("next, with your own sources: `babelwire init`, `babelwire source add URL`, then "
+                      "`babelwire run` (polls on schedule and serves the reader)", soft_wrap=True)
         if summary.reader_url:
             if summary.updated_article_id:
                 console.print(f"an article updated after its first poll, with its revision history: "
@@ -747,10 +968,41 @@ def demo(
             _print_url(summary.reader_url)
 
     try:
-        run_demo(home=home, host=host, port=port, serve=not no_serve, engine=engine, pull=not no_pull,
-                 on_step=lambda line: err_console.print(f"[dim]·[/dim] {line}"), on_ready=ready)
+        with _DownloadProgress() as progress:
+            run_demo(home=home, host=host, port=port, serve=not no_serve, engine=engine, pull=pull_model,
+                     on_step=lambda line: err_console.print(f"[dim]·[/dim] {escape(line)}"), on_ready=ready,
+                     confirm=_confirm if sys.stdin.isatty() else None, progress=progress)
     except ConfigError as exc:
         raise fail(f"{exc.reason} (try --port)") from exc
+    except BabelwireError as exc:
+        raise fail(exc.reason, 1) from exc
+
+
+def _confirm(question: str) -> bool:
+    return typer.confirm(question, default=True, err=True)
+
+
+class _DownloadProgress:
+    """A download bar on stderr (size, speed, time left) that appears only once bytes flow."""
+
+    def __enter__(self):  # -> Callable[[int, int], None]
+        from rich.progress import DownloadColumn, TimeRemainingColumn, TransferSpeedColumn
+
+        self.progress = Progress(TextColumn("download"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                                 TimeRemainingColumn(), console=err_console, transient=True)
+        self.task = None
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        if self.task is None:
+            self.progress.start()
+            self.task = self.progress.add_task("download", total=total or None)
+        self.progress.update(self.task, completed=done, total=total or None)
+        if total and done >= total:
+            self.progress.stop()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.progress.stop()
 
 
 @app.command()
@@ -863,6 +1115,27 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
                 table.add_row(f"worker {w['name']}", f"{w['active']} active " + " ".join(w["tasks"][:3]))
             if not data["workers"]:
                 table.add_row("workers", "[yellow]none answering[/yellow]")
+            recovery = data["recovery"]
+            table.add_row("dead-worker recovery", f"heartbeat every {recovery['heartbeat_interval']:g}s, dead after "
+                          f"{recovery['lease_timeout']:g}s of silence, swept every {recovery['sweep_interval']:g}s")
+            scheduler = data["scheduler"]
+            table.add_row("scheduler", f"last sweep {_short_time(scheduler['last_sweep'])} UTC "
+                          f"({escape(scheduler['host'])}, pid {scheduler['pid']})" if scheduler else
+                          "[yellow]none sweeping: dead workers are not noticed, due sources not sent[/yellow]")
+            for w in data["heartbeats"]:
+                if not w["alive"]:
+                    table.add_row(f"worker {escape(w['worker'])}", f"[red]no heartbeat since "
+                                  f"{_short_time(w['last_heartbeat'])} UTC[/red] (its work is given back on the "
+                                  "next sweep)")
+
+            def counts(numbers: dict[str, int]) -> str:
+                return ", ".join(f"{n} {stage}" for stage, n in sorted(numbers.items()) if n) or "nothing"
+
+            for w in data["stopped_workers"][:5]:
+                table.add_row(f"stopped worker {escape(w['worker'])}",
+                              f"[yellow]noticed {_short_time(w['noticed_at'])} UTC[/yellow] (last heartbeat "
+                              f"{_short_time(w['last_heartbeat']) or '?'}): put back {counts(w['put_back'])}; "
+                              f"sent again {counts(w['resent'])}")
     console.print(table)
     for error in data["errors"]:
         console.print(f"  [red]✗[/red] {_short_time(error['at'])} {error['stage']} "

@@ -124,9 +124,32 @@ def test_add_detects_kind_and_discovers_feeds_on_a_home_page(home: Path, server:
 
     assert "(sitemap," in run("source", "add", sitemap)
     assert "(page," in run("source", "add", server.url("/site/otan-russie.html"))
-    result = runner.invoke(app, ["source", "add", server.url("/")])  # not a TTY: must choose
-    assert result.exit_code == 2 and "--pick" in result.output
-    assert site.feed_url in result.stdout
-    assert "(feed," in run("source", "add", server.url("/"), "--pick", "1")
+    # The home page declares one feed: it is taken, and common paths (/sitemap.xml) are not tried.
+    out = run("source", "add", server.url("/"))
+    assert "(feed," in out and site.feed_url in out
     kinds = sorted(s["kind"] for s in json.loads(run("source", "list", "--json")))
     assert kinds == ["feed", "page", "sitemap"]
+
+
+def test_several_declared_feeds_must_be_chosen_and_none_declared_are_probed(home: Path, server: LoopbackServer):
+    site = NewsSite(server)
+    site.add("otan-russie", "Divergences persistantes entre l'OTAN et la Russie")
+    server.route("/two", Response(
+        f'<html><head><title>Le Journal</title>'
+        f'<link rel="alternate" type="application/rss+xml" href="{site.feed_url}">'
+        f'<link rel="alternate" type="application/atom+xml" href="{server.url("/sitemap.xml")}">'
+        f'</head><body><p>Accueil</p></body></html>'.encode()))
+    server.route("/sitemap.xml", Response(
+        f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{server.url('/site/otan-russie.html')}</loc></url></urlset>".encode(),
+        headers={"Content-Type": "application/xml"}))
+    result = runner.invoke(app, ["source", "add", server.url("/two")])  # not a TTY: must choose
+    assert result.exit_code == 2 and "--pick" in result.output
+    assert site.feed_url in result.stdout
+    assert "(feed," in run("source", "add", server.url("/two"), "--pick", "1")
+
+    server.route("/", Response(b"<html><head><title>Accueil</title></head><body><p>Rien</p></body></html>"))
+    before = len(server.requests)
+    out = run("source", "add", server.url("/"))  # nothing declared: common paths are probed
+    assert "(sitemap," in out
+    assert any(r.path == "/sitemap.xml" for r in server.requests[before:])
