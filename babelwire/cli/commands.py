@@ -819,15 +819,17 @@ def story_show(
 
 @eval_app.command("stories")
 def eval_stories(
-    dataset: Annotated[Path, typer.Argument(help="Labelled dataset (folder of .json/.jsonl, or a file).")] = Path(
-        "tests/fixtures/stories/dev"),
+    dataset: Annotated[Path | None, typer.Argument(help="Labelled dataset (folder of .json/.jsonl, or a file) "
+                                                       "[default: the development set shipped with babelwire].")]
+    = None,
     method: Annotated[list[str] | None, typer.Option("--method", help="tfidf, embedding, combined (repeat).")]
     = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """B-cubed precision, recall and F1 of story grouping against labelled groups."""
-    from babelwire.evaluate.stories import evaluate_stories
+    from babelwire.evaluate.stories import STORIES_DEV, evaluate_stories
 
+    dataset = dataset or STORIES_DEV
     if not dataset.exists():
         raise fail(f"{dataset} does not exist")
     report = evaluate_stories(dataset, methods=method or ["tfidf"])

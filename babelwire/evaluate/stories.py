@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 TARGET = "en"
 _REQUIRED = ("id", "group", "source", "language", "published", "title", "text")
 
+#: The labelled development set shipped with babelwire (its README says what is in it).
+STORIES_DEV = Path(__file__).resolve().parent / "data" / "stories-dev"
+
 
 @dataclass(slots=True)
 class StoriesScore:

@@ -81,7 +81,7 @@ _LOWER_WORD = re.compile(rf"(?<![\w'’-])[^\W\d_A-Z]{{{MIN_WORD_LETTERS},}}(?:-
 # - a word no list knows that is a frequent word glued to a word of one language
 #   (MIN_GLUE_PREFIX_ZIPF, MIN_GLUE_WORD_ZIPF): "hainsistido" = "ha" + "insistido".
 # A list is loaded (~30 MB each, ~240 MB for all seven) only when a word needs it.
-# Measured: no word flagged on the 47 human-translated blocks of tests/fixtures/stories/dev nor
+# Measured: no word flagged on the 47 human-translated blocks of babelwire/evaluate/data/stories-dev nor
 # on its 159 English blocks (tests/translate/test_quality.py); on 51 French news blocks
 # translated by Apertium fr→en, 19 blocks name words left (8 with the source-word check alone),
 # all of them French or Spanish: "Ginebra", "Bretaña", "enseñantes", "migrantes", "épave"...

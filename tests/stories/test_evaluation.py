@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from babelwire.errors import BabelwireError
-from babelwire.evaluate.stories import bcubed, evaluate_stories, load_dataset
+from babelwire.evaluate.stories import STORIES_DEV, bcubed, evaluate_stories, load_dataset
 from tests.stories.events import BAKERS_EN, BAKERS_FR, RFI_EN, RFI_FR, RT_EN, RT_FR, SKI_EN
 
-DEV = Path(__file__).resolve().parents[1] / "fixtures" / "stories" / "dev"
+DEV = STORIES_DEV
 
 
 def test_bcubed_perfect_and_hand_computed():

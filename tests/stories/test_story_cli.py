@@ -90,7 +90,7 @@ def test_an_updated_article_is_placed_again_and_keeps_its_story(
 
 
 def test_eval_and_bench_stories(tmp_path: Path):
-    report = json.loads(run("eval", "stories", "tests/fixtures/stories/dev", "--json"))
+    report = json.loads(run("eval", "stories", "--json"))
     (tfidf,) = report["scores"]
     assert tfidf["method"] == "tfidf" and tfidf["articles"] > 50
     assert 0.9 <= tfidf["f1"] <= 1.0

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from babelwire.evaluate.stories import STORIES_DEV
 from babelwire.translate.quality import (
     FLAG_DESCRIPTIONS,
     check_block,
@@ -326,7 +327,7 @@ def test_spanish_leaks_of_a_real_apertium_translation_are_named() -> None:
 
 # -- no false positive on human translations --------------------------------------------------------
 
-DEV = Path(__file__).resolve().parents[1] / "fixtures" / "stories" / "dev"
+DEV = STORIES_DEV
 
 
 def _human_translations() -> list[tuple[str, str]]:
