@@ -132,3 +132,26 @@ class BoundedDecoder:
     def finish(self) -> bytes:
         """Flush what the decoders still hold at the end of the body."""
         return self._run(b"", final=True)
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def gunzip(content: bytes, max_bytes: int, *, url: str | None = None) -> bytes:
+    """``content`` decompressed when it starts with the gzip magic (every member of a
+    concatenated file), refusing more than ``max_bytes`` of output: a gzip bomb stops there, not
+    in memory. Other content is returned as it is. The one bounded gunzip of babelwire: HTTP
+    bodies stream through the same ``_Zlib`` stage (``Decoder``), files (``sitemap.xml.gz``, a
+    ``page.html.gz`` given to ``babelwire extract``) come here."""
+    if not content.startswith(GZIP_MAGIC):
+        return content
+    stage = _Zlib(gzip=True)
+    try:
+        out = stage.feed(content, max_bytes)
+        if len(out) > max_bytes:
+            raise TooLargeError(f"content exceeds {describe_size(max_bytes)} once decompressed", url=url)
+        if not stage.obj.eof:
+            raise FetchError("truncated gzip data", url=url)
+    except zlib.error as exc:
+        raise FetchError(f"corrupt gzip data: {exc}", url=url) from exc
+    return out

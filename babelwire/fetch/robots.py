@@ -90,8 +90,8 @@ class RobotsPolicy:
             logger.debug("no robots.txt at %s (%s): everything allowed", robots_url, exc.reason)
             return _Entry(None, now + TTL)
         except NetworkError as exc:
-            if exc.kind in {"dns", "refused", "tls"}:
-                # The site itself cannot be reached: say that, not "robots.txt unreachable".
+            if exc.kind == "dns":
+                # No such host: say that, not "robots.txt unreachable … retried in 10 min".
                 raise NetworkError(exc.reason, url=robots_url, kind=exc.kind) from exc
             return self._unreachable(robots_url, exc.reason, now)
         except FetchError as exc:

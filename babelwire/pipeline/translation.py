@@ -24,11 +24,11 @@ from babelwire.errors import BabelwireError
 from babelwire.pipeline.ingest import record_error
 from babelwire.store import Store
 from babelwire.store.glossary import glossary_terms
+from babelwire.store.memory import StoreMemory
 from babelwire.store.models import Article, ErrorRecord, Revision, Source, Translation, utcnow
 from babelwire.translate.document import translate_documents
 from babelwire.translate.engines import EngineCache
 from babelwire.translate.engines.base import provenance
-from babelwire.translate.memory import StoreMemory
 from babelwire.translate.names import protect
 
 log = logging.getLogger(__name__)

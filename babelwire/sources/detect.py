@@ -6,8 +6,9 @@ import codecs
 import re
 
 from babelwire.errors import FeedError
+from babelwire.fetch.decompress import GZIP_MAGIC
 from babelwire.sources.listing import Listing, SourceKind
-from babelwire.sources.xmlsafe import DEFAULT_MAX_BYTES, GZIP_MAGIC, gunzip, gunzip_head
+from babelwire.sources.xmlsafe import DEFAULT_MAX_BYTES, gunzip, gunzip_head
 
 SNIFF_BYTES = 64 * 1024
 FEED_ROOTS = frozenset({"rss", "rdf", "feed", "channel"})

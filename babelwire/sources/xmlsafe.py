@@ -7,9 +7,9 @@ import zlib
 
 from lxml import etree
 
-from babelwire.errors import FeedError
+from babelwire.errors import FeedError, FetchError
+from babelwire.fetch.decompress import gunzip as bounded_gunzip
 
-GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 """Largest (decompressed) sitemap or feed we parse: the sitemap protocol's 50 MiB limit."""
 # libxml2's own guards against entity expansion (billion laughs, quadratic blowup, entity loops).
@@ -60,27 +60,11 @@ def local_name(element: etree._Element) -> str:
 
 
 def gunzip(content: bytes, max_bytes: int, *, url: str | None = None) -> bytes:
-    """``content`` decompressed when it starts with the gzip magic, refusing more than
-    ``max_bytes`` of output (a gzip bomb stops there, not in memory); else ``content``."""
-    if not content.startswith(GZIP_MAGIC):
-        return content
-    out = bytearray()
-    data = content
+    """``fetch.decompress.gunzip`` (the one bounded gunzip), its failures as FeedError."""
     try:
-        # Loop over members: concatenated gzip files are valid and some servers write them.
-        while data.startswith(GZIP_MAGIC):
-            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            out += inflater.decompress(data, max_bytes + 1 - len(out))
-            if len(out) > max_bytes:
-                raise FeedError(f"content exceeds {max_bytes} bytes once decompressed", url=url)
-            if not inflater.eof:
-                if inflater.unconsumed_tail:
-                    raise FeedError(f"content exceeds {max_bytes} bytes once decompressed", url=url)
-                raise FeedError("truncated gzip data", url=url)
-            data = inflater.unused_data
-    except zlib.error as exc:
-        raise FeedError(f"corrupt gzip data: {exc}", url=url) from exc
-    return bytes(out)
+        return bounded_gunzip(content, max_bytes, url=url)
+    except FetchError as exc:
+        raise FeedError(exc.reason, url=url) from exc
 
 
 def gunzip_head(content: bytes, size: int = 64 * 1024) -> bytes:

@@ -70,7 +70,7 @@ def test_duplicate_source_and_unknown_ids_are_usage_errors(home: Path, server: L
 def test_broken_source_does_not_fail_poll(home: Path, server: LoopbackServer):
     url = server.route("/feed.xml", Response(b"<rss><channel><item><link>http://x", 200,
                                              {"Content-Type": "application/rss+xml"}))
-    run("source", "add", server.url("/page.html"), code=2)  # 404 at add time: a clear error
+    run("source", "add", server.url("/page.html"), code=1)  # 404 at add time: a clear error, nothing added
     page = server.route("/page.html", Response(article_html("Titre", PARAGRAPHS)))
     run("source", "add", page)
     server.route("/page.html", Response(b"gone", 410, {"Content-Type": "text/plain"}))

@@ -96,3 +96,13 @@ def test_each_redirect_hop_obeys_robots(server: LoopbackServer, fetch_settings: 
     with Fetcher(fetch_settings(respect_robots=True)) as fetcher, pytest.raises(RobotsDisallowedError):
         fetcher.fetch(server.url("/short"))
     assert server.requests_to("/no-bots/target") == []
+
+
+def test_an_unknown_host_is_named_as_such_not_as_robots_unreachable(fetch_settings: Settings) -> None:
+    from babelwire.errors import NetworkError
+
+    settings = fetch_settings(respect_robots=True, retries=0, allow_private=False)
+    with Fetcher(settings) as fetcher, pytest.raises(NetworkError) as info:
+        fetcher.fetch("https://no-such-host.invalid/article.html")
+    assert info.value.kind == "dns" and "DNS lookup failed for no-such-host.invalid" in info.value.reason
+    assert "robots.txt" not in info.value.reason

@@ -1,4 +1,9 @@
-"""Translation memory in the store: a sentence is translated once per engine and language pair."""
+"""Translation memory in the store: a sentence is translated once per engine and language pair.
+
+``translate`` never imports this: the pipeline hands a ``StoreMemory`` to
+``translate.document.translate_documents`` as its ``memory`` (the ``TranslationMemory`` protocol),
+so translation stays a pure function of its inputs.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,10 @@ import hashlib
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from babelwire.store import Store
+from babelwire.store.database import Store
 from babelwire.store.models import MemoryEntry
 
 _CHUNK = 500  # keys per IN (...) query, well under SQLite's variable limit
@@ -46,25 +52,14 @@ class StoreMemory:
         return found
 
     def store(self, engine_id: str, source: str, target: str, items: Mapping[str, str]) -> None:
+        """Remember translations; a sentence another worker stored meanwhile keeps its row."""
         if not items:
             return
-        existing = self.lookup(engine_id, source, target, list(items))
-        new = {k: v for k, v in items.items() if k not in existing}
-        if not new:
-            return
-        try:
-            with self._db.transaction() as session:
-                session.add_all(
-                    MemoryEntry(engine_id=engine_id, source=source, target=target, key_hash=_hash(k), key=k,
-                                translation=v)
-                    for k, v in new.items()
-                )
-        except IntegrityError:
-            # Another worker stored some of the same sentences meanwhile: store the rest one by one.
-            for key, value in new.items():
-                try:
-                    with self._db.transaction() as session:
-                        session.add(MemoryEntry(engine_id=engine_id, source=source, target=target,
-                                                key_hash=_hash(key), key=key, translation=value))
-                except IntegrityError:
-                    continue
+        rows = [{"engine_id": engine_id, "source": source, "target": target, "key_hash": _hash(k), "key": k,
+                 "translation": v} for k, v in items.items()]
+        with self._db.transaction() as session:
+            insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+            statement = insert(MemoryEntry).on_conflict_do_nothing(
+                index_elements=["engine_id", "source", "target", "key_hash"])
+            for start in range(0, len(rows), _CHUNK):
+                session.execute(statement, rows[start:start + _CHUNK])
