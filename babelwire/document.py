@@ -65,11 +65,12 @@ class Document:
         """A copy with other blocks (and optionally another title), metadata kept."""
         return replace(self, blocks=list(blocks), title=self.title if title is None else title)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_stored(self) -> dict[str, Any]:
+        """The document as the store keeps it (revisions, translations): without the derived
+        ``text``, which readers compute from the blocks."""
         return {
             "title": self.title,
             "blocks": [block.to_dict() for block in self.blocks],
-            "text": self.text,
             "language": self.language,
             "author": self.author,
             "published": _iso(self.published),
@@ -77,8 +78,14 @@ class Document:
             "url": self.url,
         }
 
+    def to_dict(self) -> dict[str, Any]:
+        """The document as a user sees it (``extract --json``): the stored fields and ``text``."""
+        stored = self.to_stored()
+        return {"title": stored.pop("title"), "blocks": stored.pop("blocks"), "text": self.text, **stored}
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
+        """From ``to_stored`` or ``to_dict`` (a ``text`` key, derived, is ignored)."""
         return cls(
             title=data.get("title"),
             blocks=[Block(b["type"], b["text"]) for b in data.get("blocks", [])],

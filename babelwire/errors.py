@@ -78,3 +78,11 @@ class TranslationError(BabelwireError):
 
 class ModelError(TranslationError):
     """A translation model is missing, unreadable or cannot be downloaded."""
+
+
+class SourceExistsError(BabelwireError):
+    """The URL is already watched."""
+
+
+class InvalidSourceError(BabelwireError):
+    """A source's URL, language or engine cannot be stored (too long for its column)."""

@@ -55,7 +55,7 @@ def _add_articles(store: Store, count: int, rng: random.Random, serial: int) -> 
             session.add(article)
             session.flush()
             session.add(Revision(article_id=article.id, number=1, content_hash=f"{serial}:{i}",
-                                 document=document.to_dict()))
+                                 document=document.to_stored()))
             ids.append(article.id)
     return ids
 

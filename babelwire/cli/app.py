@@ -1,4 +1,4 @@
-"""The Typer application, its command groups and the helpers every command module shares."""
+"""The Typer application, its command groups and the helpers the command modules share."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from babelwire.config import (
     Settings,
     load_settings,
 )
-from babelwire.errors import ConfigError
+from babelwire.errors import BabelwireError, ConfigError
 
 # rich_markup_mode=None: help texts are plain text ("[env: BABELWIRE_HOME]", "[web] host" stay as written).
 app = typer.Typer(help="babelwire: a self-hosted automatic foreign-language news wire.", no_args_is_help=True,
@@ -84,6 +84,57 @@ def rows_table(title: str, rows: list[dict[str, Any]]) -> Table:
 def fail(message: str, code: int = 2) -> typer.Exit:
     err_console.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
     return typer.Exit(code)
+
+
+def short_time(iso: str | None) -> str:
+    """``2024-05-01T09:30:12.123+00:00`` → ``2024-05-01 09:30:12``; empty for None."""
+    return iso[:19].replace("T", " ") if iso else ""
+
+
+def open_fetcher(cfg: Settings):  # -> Fetcher
+    from babelwire.fetch import Fetcher
+
+    return Fetcher(cfg.fetch)
+
+
+def translation_engine(cfg: Settings, name: str | None, source: str, target: str, model: Path | None):
+    """The engine ``--engine``/``--model`` ask for (default: ``[translate] engine``), else exit 2 saying why."""
+    from babelwire.translate.engines import create_engine
+
+    try:
+        return create_engine(name or cfg.translate.engine, cfg, source, target, model=model)
+    except BabelwireError as exc:
+        raise fail(exc.reason) from exc
+
+
+class DownloadProgress:
+    """A download bar on stderr (size, speed, time left) that appears only once bytes flow."""
+
+    def __enter__(self):  # -> Callable[[int, int], None]
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        self.progress = Progress(TextColumn("download"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                                 TimeRemainingColumn(), console=err_console, transient=True)
+        self.task = None
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        if self.task is None:
+            self.progress.start()
+            self.task = self.progress.add_task("download", total=total or None)
+        self.progress.update(self.task, completed=done, total=total or None)
+        if total and done >= total:
+            self.progress.stop()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.progress.stop()
 
 
 @app.callback()

@@ -137,7 +137,7 @@ def _time(value: str) -> datetime:
 
 def _document(title: str, text: str, language: str, published: datetime) -> dict[str, Any]:
     blocks = [Block("paragraph", part.strip()) for part in text.split("\n\n") if part.strip()]
-    return Document(title=title, blocks=blocks, language=language, published=published).to_dict()
+    return Document(title=title, blocks=blocks, language=language, published=published).to_stored()
 
 
 def store_articles(store: Store, articles: Iterable[dict[str, Any]]) -> dict[str, int]:

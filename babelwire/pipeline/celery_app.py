@@ -37,7 +37,7 @@ from celery import Celery, signals
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from babelwire.config import Settings, load_settings, parse_duration
+from babelwire.config import Settings, format_duration, load_settings, parse_duration
 from babelwire.errors import ConfigError
 from babelwire.fetch import Fetcher
 from babelwire.pipeline.dispatch import (
@@ -93,22 +93,22 @@ TASK_OPTIONS: dict[str, Any] = {
 
 def visibility_timeout(settings: Settings) -> float:
     """Seconds before Redis redelivers a message whose worker vanished (longer than any task)."""
-    return parse_duration(settings.broker.visibility_timeout or DEFAULT_VISIBILITY_TIMEOUT)
+    return settings.broker.visibility_timeout.total_seconds() or parse_duration(DEFAULT_VISIBILITY_TIMEOUT)
 
 
 def heartbeat_interval(settings: Settings) -> float:
     """Seconds between two heartbeats of a worker process."""
-    return parse_duration(settings.broker.heartbeat_interval)
+    return settings.broker.heartbeat_interval.total_seconds()
 
 
 def lease_timeout(settings: Settings) -> float:
     """Seconds without a heartbeat after which a worker is taken for dead and its work given back."""
-    return parse_duration(settings.broker.lease_timeout)
+    return settings.broker.lease_timeout.total_seconds()
 
 
 def sweep_interval(settings: Settings) -> float:
     """Seconds between two looks of the scheduler for dead workers."""
-    return parse_duration(settings.broker.sweep_interval)
+    return settings.broker.sweep_interval.total_seconds()
 
 
 def _check_recovery_settings(settings: Settings) -> None:
@@ -118,8 +118,9 @@ def _check_recovery_settings(settings: Settings) -> None:
                           "(BABELWIRE_BROKER_HEARTBEAT_INTERVAL, BABELWIRE_BROKER_SWEEP_INTERVAL)")
     if lease < 2 * beat:
         # One late heartbeat (a busy process, a slow network) must not make a live worker look dead.
-        raise ConfigError(f"[broker] lease_timeout ({settings.broker.lease_timeout}) must be at least twice "
-                          f"heartbeat_interval ({settings.broker.heartbeat_interval}) (BABELWIRE_BROKER_LEASE_TIMEOUT)")
+        raise ConfigError(f"[broker] lease_timeout ({format_duration(settings.broker.lease_timeout)}) must be at "
+                          f"least twice heartbeat_interval ({format_duration(settings.broker.heartbeat_interval)}) "
+                          "(BABELWIRE_BROKER_LEASE_TIMEOUT)")
 
 
 def configure(settings: Settings) -> Celery:
@@ -440,7 +441,7 @@ def run_scheduler(settings: Settings, *, stop: threading.Event | None = None) ->
     (:func:`recover_lost_work`); every ``[poll] tick``, run :func:`enqueue_poll`; until ``stop`` is set."""
     configure(settings)
     stop = stop or threading.Event()
-    tick, sweep = parse_duration(settings.poll.tick), sweep_interval(settings)
+    tick, sweep = settings.poll.tick.total_seconds(), sweep_interval(settings)
     store = Store(settings.database_url)
     log.info("scheduler: sending due sources and pending work to %s every %ss, looking for dead workers "
              "every %ss (dead after %ss without a heartbeat)", redacted_broker(settings), tick, sweep,

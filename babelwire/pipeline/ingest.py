@@ -25,7 +25,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -33,7 +33,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from babelwire.config import Settings, parse_duration
+from babelwire.config import Settings
 from babelwire.document import Document
 from babelwire.errors import BabelwireError, FeedError, HTTPStatusError
 from babelwire.extract import extract_document
@@ -61,6 +61,7 @@ from babelwire.store.models import (
     listing_time,
     utcnow,
 )
+from babelwire.urls import normalise_url
 
 log = logging.getLogger(__name__)
 MAX_CHILD_SITEMAPS = 5
@@ -88,12 +89,6 @@ class IngestOutcome:
     revision_id: int | None = None
     error: str | None = None
     new_revision: bool = field(default=False)
-
-
-def normalise_url(url: str) -> str:
-    """Strip the fragment and surrounding whitespace; lower-case scheme and host."""
-    parts = urlsplit(url.strip())
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
 
 
 def record_error(
@@ -283,7 +278,7 @@ def _queue_entries(session: Session, source: Source, entries: list[Entry], *, re
 
 def queue_refreshes(store: Store, source_ids: list[int], settings: Settings) -> int:
     """Queue again the articles of these sources first seen within the refresh window."""
-    since = utcnow() - timedelta(seconds=parse_duration(settings.poll.refresh_window))
+    since = utcnow() - settings.poll.refresh_window
     with store.transaction() as session:
         rows = session.execute(
             select(Article.id, Article.url, Article.source_id)
@@ -451,7 +446,7 @@ def _store_document(
         if latest is None or latest.content_hash != content_hash:
             number = (latest.number if latest else 0) + 1
             revision = Revision(article_id=article.id, number=number, fetched_at=now,
-                                content_hash=content_hash, document=document.to_dict())
+                                content_hash=content_hash, document=document.to_stored())
             session.add(revision)
             session.flush()
             revision_id = revision.id

@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from babelwire.config import Settings, parse_duration
+from babelwire.config import Settings
 from babelwire.fetch import Fetcher
 from babelwire.fetch.result import FetchResult
 from babelwire.pipeline.ingest import due_sources, pending_items, record_error
@@ -62,7 +62,7 @@ class PollScheduler:
     ) -> None:
         self.store = store
         self.settings = settings
-        self.tick = parse_duration(settings.poll.tick)
+        self.tick = settings.poll.tick.total_seconds()
         self.on_poll = on_poll
         self.polls = 0
         self.failures = 0

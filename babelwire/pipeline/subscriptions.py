@@ -13,10 +13,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from babelwire.config import Settings, parse_duration
-from babelwire.errors import BabelwireError, ConfigError, ExtractionError, FeedError
+from babelwire.errors import (
+    BabelwireError,
+    ConfigError,
+    ExtractionError,
+    FeedError,
+    InvalidSourceError,
+    SourceExistsError,
+)
 from babelwire.extract import extract_document
 from babelwire.fetch import Fetcher
-from babelwire.pipeline.ingest import normalise_url
 from babelwire.sources import (
     Outline,
     common_feed_urls,
@@ -28,19 +34,12 @@ from babelwire.sources import (
 )
 from babelwire.store import Store
 from babelwire.store.limits import MAX_LANGUAGE, MAX_SOURCE_NAME, MAX_URL, cut_text
-from babelwire.store.models import Article, ErrorRecord, Source, utcnow
+from babelwire.store.models import Article, Source, utcnow
+from babelwire.urls import normalise_url
 
 log = logging.getLogger(__name__)
 ProbeKind = Literal["feed", "sitemap", "page", "site"]
 MIN_ARTICLE_CHARS = 400
-
-
-class SourceExistsError(BabelwireError):
-    """The URL is already watched."""
-
-
-class InvalidSourceError(BabelwireError):
-    """A source's URL, language or engine cannot be stored (too long for its column)."""
 
 
 _MAX_ENGINE = Source.__table__.c.engine.type.length
@@ -154,7 +153,7 @@ def add_source(
     _check_fields(url, language, engine)
     url = normalise_url(url)
     _check_fields(url, None, None)
-    interval = parse_duration(every or settings.poll.every)
+    interval = parse_duration(every) if every else settings.poll.every.total_seconds()
     if interval <= 0:
         raise ConfigError(f"poll interval must be positive, not {every!r}")
     with store.transaction() as session:
@@ -243,28 +242,57 @@ class SourceHealth:
 
 
 def source_health(store: Store) -> list[SourceHealth]:
-    """Every source with its health, for ``source list`` and the web."""
-    from datetime import timedelta
+    """Every source with its health, for ``source list`` (a dataclass per source, as the CLI
+    expects); the query and its read model are ``store.queries.source_health``."""
+    from babelwire.store.queries import source_health as health
 
-    since = utcnow() - timedelta(hours=24)
-    with store.session() as session:
-        counts = dict(session.execute(
-            select(Article.source_id, func.count(Article.id)).group_by(Article.source_id)).all())
-        errors = dict(session.execute(
-            select(ErrorRecord.source_id, func.count(ErrorRecord.id))
-            .where(ErrorRecord.stage == "article", ErrorRecord.at >= since).group_by(ErrorRecord.source_id)
-        ).all())
-        rows = []
-        for s in session.scalars(select(Source).order_by(Source.id)):
-            rows.append(SourceHealth(
-                id=s.id, name=s.name, url=s.url, kind=s.kind, language=s.language, interval=s.interval,
-                articles=counts.get(s.id, 0),
-                last_success_at=_iso(s.last_success_at), last_error=s.last_error,
-                last_error_at=_iso(s.last_error_at), consecutive_failures=s.consecutive_failures,
-                next_poll_at=_iso(s.next_poll_at), article_errors=errors.get(s.id, 0),
-            ))
-        return rows
+    return [SourceHealth(**h.model_dump()) for h in health(store)]
 
 
 def _iso(value: object) -> str | None:
     return value.isoformat() if value is not None else None  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class PollSchedule:
+    """When ``babelwire run`` polls next: how many sources, and the earliest next poll."""
+
+    sources: int
+    next_poll_at: str | None  # ISO time; None when a source is due now, or there are no sources
+
+
+def poll_schedule(store: Store) -> PollSchedule:
+    """How many sources there are and when the first of them is due (None: at once)."""
+    with store.session() as session:
+        due = list(session.scalars(select(Source.next_poll_at)))
+    if not due or any(at is None for at in due):
+        return PollSchedule(sources=len(due), next_poll_at=None)
+    return PollSchedule(sources=len(due), next_poll_at=_iso(min(due)))
+
+
+class SourceService:
+    """Adding and removing sources for the admin API: the web layer is handed one of these (it
+    reads through the store only, and this needs the fetch stack to probe a URL)."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store, self.settings = store, settings
+
+    def add(self, url: str, *, name: str | None = None, lang: str | None = None,
+            every: str | None = None) -> Source:
+        """Probe ``url`` (a feed, a sitemap, a page, or a site whose first discovered feed is taken)
+        and watch it; raises SourceExistsError, InvalidSourceError or the fetch/feed error."""
+        from babelwire.fetch import Fetcher
+
+        with Fetcher(self.settings.fetch) as fetcher:
+            probe = probe_url(fetcher, url, self.settings)
+        target, kind, title = probe.url, probe.kind, probe.title
+        if probe.kind == "site":
+            if not probe.feeds:
+                raise FeedError(f"{url} is a site home page and no feed or sitemap was found on it")
+            target, kind, title = probe.feeds[0].url, probe.feeds[0].kind, probe.feeds[0].title
+        return add_source(self.store, self.settings, target, kind, name=name or title,
+                          language=lang or probe.language, every=every)
+
+    def remove(self, source_id: int) -> bool:
+        """Stop watching a source and delete its articles; False when there is no such source."""
+        return remove_source(self.store, str(source_id)) is not None

@@ -185,7 +185,7 @@ def translate_pending(
                         revision_id=job.revision_id, target=target, engine=engine.name, engine_id=engine.id,
                         model=engine.model, provenance=provenance(engine),
                         seconds=seconds * result.sentences / total_sentences,
-                        document=result.document.to_dict(),
+                        document=result.document.to_stored(),
                         # "title"/"blocks": flag names, as always; "evidence": each flag's evidence
                         # (rows stored before it have none).
                         flags={"title": result.title_flags, "blocks": result.flags,

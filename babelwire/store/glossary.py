@@ -225,7 +225,7 @@ def _source_id(session: Session, ref: str) -> int | None:
         return int(ref) if session.get(Source, int(ref)) is not None else None
     found = session.scalar(select(Source.id).where(Source.url == ref))
     if found is None:
-        from babelwire.pipeline.ingest import normalise_url  # the fetch stack: only when needed
+        from babelwire.urls import normalise_url
 
         found = session.scalar(select(Source.id).where(Source.url == normalise_url(ref)))
     return found

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import exists, func, select, text
 from sqlalchemy.orm import Session
 
-from babelwire.config import Settings, parse_duration
+from babelwire.config import Settings
 from babelwire.errors import BabelwireError
 from babelwire.store import Store
 from babelwire.store.models import Article, Revision, Source, Story, Translation, utcnow
@@ -203,7 +203,7 @@ def assign_story(store: Store, article_id: int, settings: Settings, *, params: G
 
 def rep_window(settings: Settings) -> float:
     """The story window in seconds ([stories] window)."""
-    return parse_duration(settings.stories.window)
+    return settings.stories.window.total_seconds()
 
 
 def pending_articles(

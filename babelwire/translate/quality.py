@@ -14,21 +14,15 @@ import contextlib
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
+from babelwire.flags import FLAG_DESCRIPTIONS, describe, describe_finding, describe_findings
 from babelwire.translate.typography import scan_quotes
 
-FLAG_DESCRIPTIONS: dict[str, str] = {
-    "empty": "the translation is empty although the original is not",
-    "untranslated": "the translation is still (mostly) in the original language, or copies it",
-    "untranslated_words": "words of the original, or of another language, were left untranslated",
-    "numbers": "a number of the original is missing or changed in the translation",
-    "quotes": "quotation marks are unbalanced, or the number of quotations differs from the original",
-    "length_ratio": "the translation is much shorter or longer than translations usually are",
-    "glossary": "a glossary term is not translated as the glossary requires",
-}
+__all__ = ["FLAG_DESCRIPTIONS", "describe", "describe_finding", "describe_findings"]
+
 
 # Typical length of a text in a language relative to the same text in English (characters),
 # from parallel news corpora; a pair's expected ratio is target / source.
@@ -445,40 +439,3 @@ def check_block_evidence(source: str, translation: str, source_lang: str, target
 def check_block(source: str, translation: str, source_lang: str, target_lang: str) -> list[str]:
     """The quality flags of one translated block (names from FLAG_DESCRIPTIONS), in a stable order."""
     return list(check_block_evidence(source, translation, source_lang, target_lang))
-
-
-def describe(flags: Iterable[str]) -> list[str]:
-    """One human sentence per flag, for readers and the CLI."""
-    return [FLAG_DESCRIPTIONS.get(flag, flag) for flag in flags]
-
-
-def describe_finding(flag: str, evidence: Iterable[str] = ()) -> str:
-    """A flag and its evidence as one human line ("left untranslated: endiguement, dépens");
-    without evidence (translations stored before it was kept), the flag's description."""
-    items = [evidence] if isinstance(evidence, str) else [str(e) for e in evidence]
-    items = [e for e in items if e.strip()]
-    if not items:
-        return FLAG_DESCRIPTIONS.get(flag, flag)
-    listed = ", ".join(items)
-    if flag == "untranslated_words":
-        return f"left untranslated: {listed}"
-    if flag == "numbers":
-        return f"number{'s' if len(items) > 1 else ''} missing: {listed}"
-    if flag == "quotes":
-        label = "quotation marks unbalanced" if "opening" in items[0] else "quotations differ from the original"
-        return f"{label}: {'; '.join(items)}"
-    if flag == "length_ratio":
-        more = f" ({'; '.join(items[1:])})" if len(items) > 1 else ""
-        return f"length {items[0]}{more}"
-    if flag == "untranslated":
-        return f"still in the original language: {listed}"
-    if flag == "empty":
-        return f"the translation is empty ({listed})"
-    if flag == "glossary":
-        return f"glossary not respected: {listed}"
-    return f"{FLAG_DESCRIPTIONS.get(flag, flag)}: {listed}"
-
-
-def describe_findings(findings: Mapping[str, Iterable[str]]) -> list[str]:
-    """One human line per flag of ``check_block_evidence``'s result."""
-    return [describe_finding(flag, evidence) for flag, evidence in findings.items()]

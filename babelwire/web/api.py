@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import hmac
 import logging
-from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 from starlette.requests import Request
 
-from babelwire.errors import BabelwireError
-from babelwire.pipeline.subscriptions import source_health
-from babelwire.store.reading import latest_articles
-from babelwire.stories.views import story_of
+from babelwire.errors import BabelwireError, SourceExistsError
+from babelwire.store import readmodels
 from babelwire.web import schemas
-from babelwire.web.context import WebContext, web_context
+from babelwire.web.context import SourceAdmin, WebContext, web_context
 from babelwire.web.paging import links, optional_int, optional_text, window
-from babelwire.web.views import article_view, group_view, search_hits, story_list, story_view, target_language
+from babelwire.web.views import (
+    article_list,
+    article_page,
+    search_results,
+    source_list,
+    story_list,
+    story_of_article,
+    story_page,
+    target_language,
+)
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["read"])
@@ -42,29 +48,29 @@ def api_articles(request: Request, ctx: Context, source: str | None = None, lang
                  lang: Lang = None, limit: Limit = None, offset: Offset = None, page: PageNo = None) -> Any:
     """Articles newest first, optionally of one source or original language."""
     w = window(ctx.settings.web.page_size, page=page, limit=limit, offset=offset)
-    rows = latest_articles(ctx.reader, target=target_language(ctx.settings, lang), source_id=optional_int(source),
-                           language=optional_text(language), limit=w.limit + 1, offset=w.offset)
+    rows = article_list(ctx.reader, target=target_language(ctx.settings, lang), source_id=optional_int(source),
+                        language=optional_text(language), limit=w.limit + 1, offset=w.offset)
     return _page(request, ctx, rows, w)
 
 
-@router.get("/articles/{article_id}", response_model=schemas.ArticleDetail,
+@router.get("/articles/{article_id}", response_model=readmodels.ArticleDetail,
             responses={404: {"description": "No such article"}})
 def api_article(ctx: Context, article_id: int, lang: Lang = None) -> Any:
     """One article: original and translated blocks with flags, the MT label, its versions."""
-    view = article_view(ctx.reader, article_id, target=target_language(ctx.settings, lang), diffs=False)
+    view = article_page(ctx.reader, article_id, target=target_language(ctx.settings, lang), diffs=False)
     if view is None:
         raise HTTPException(404, f"no article {article_id}")
     return view
 
 
-@router.get("/articles/{article_id}/story", response_model=schemas.StoryDetail,
+@router.get("/articles/{article_id}/story", response_model=readmodels.StoryDetail,
             responses={404: {"description": "No such article"}})
 def api_article_story(ctx: Context, article_id: int, lang: Lang = None) -> Any:
     """The story of an article, or the article alone (id null) while it is in none."""
     target = target_language(ctx.settings, lang)
-    story_id = story_of(ctx.reader, article_id)
-    view = (story_view(ctx.reader, story_id, target=target) if story_id is not None
-            else group_view(ctx.reader, target=target, article_id=article_id))
+    story_id, view = story_of_article(ctx.reader, article_id, target=target)
+    if story_id is not None:
+        view = story_page(ctx.reader, story_id, target=target)
     if view is None:
         raise HTTPException(404, f"no article {article_id}")
     return view
@@ -79,20 +85,20 @@ def api_stories(request: Request, ctx: Context, lang: Lang = None, limit: Limit 
     return _page(request, ctx, rows, w)
 
 
-@router.get("/stories/{story_id}", response_model=schemas.StoryDetail,
+@router.get("/stories/{story_id}", response_model=readmodels.StoryDetail,
             responses={404: {"description": "No such story"}})
 def api_story(ctx: Context, story_id: int, lang: Lang = None) -> Any:
     """Every outlet's article on one event."""
-    view = story_view(ctx.reader, story_id, target=target_language(ctx.settings, lang))
+    view = story_page(ctx.reader, story_id, target=target_language(ctx.settings, lang))
     if view is None:
         raise HTTPException(404, f"no story {story_id}")
     return view
 
 
-@router.get("/sources", response_model=list[schemas.SourceHealth])
+@router.get("/sources", response_model=list[readmodels.SourceHealth])
 def api_sources(ctx: Context) -> Any:
     """Every source with its health."""
-    return [asdict(s) for s in source_health(ctx.reader)]
+    return source_list(ctx.reader)
 
 
 @router.get("/search", response_model=schemas.SearchPage)
@@ -101,8 +107,8 @@ def api_search(request: Request, ctx: Context, q: str = "", limit: Limit = None,
     """Full-text search over original and translated titles and texts (any input is accepted)."""
     q = q.strip()[:300]
     w = window(ctx.settings.web.page_size, page=page, limit=limit, offset=offset)
-    hits = search_hits(ctx.reader, q, limit=w.limit + 1, offset=w.offset) if q else []
-    return _page(request, ctx, [{**h, "snippet": str(h["snippet"])} for h in hits], w, q=q)
+    hits = search_results(ctx.reader, q, limit=w.limit + 1, offset=w.offset)
+    return _page(request, ctx, hits, w, q=q)
 
 
 # --- admin --------------------------------------------------------------------------------------
@@ -123,23 +129,19 @@ def require_admin(request: Request, ctx: Context) -> None:
 Admin = Annotated[None, Depends(require_admin)]
 
 
+def _sources(ctx: WebContext) -> SourceAdmin:
+    if ctx.sources is None:
+        raise HTTPException(503, "This app was built without source management (babelwire serve and run "
+                                 "provide it).")
+    return ctx.sources
+
+
 @admin.post("/sources", status_code=201, response_model=schemas.CreatedSource,
             responses={401: {}, 403: {}, 409: {"description": "Already watched"}, 422: {"description": "Unusable URL"}})
 def api_add_source(body: schemas.NewSource, ctx: Context, _: Admin) -> Any:
     """Probe a URL (feed, sitemap, page, or a site whose first feed is taken) and watch it."""
-    from babelwire.fetch import Fetcher
-    from babelwire.pipeline.subscriptions import SourceExistsError, add_source, probe_url
-
     try:
-        with Fetcher(ctx.settings.fetch) as fetcher:
-            probe = probe_url(fetcher, body.url, ctx.settings)
-        url, kind, title = probe.url, probe.kind, probe.title
-        if probe.kind == "site":
-            if not probe.feeds:
-                raise HTTPException(422, f"{body.url} is a site home page and no feed or sitemap was found on it")
-            url, kind, title = probe.feeds[0].url, probe.feeds[0].kind, probe.feeds[0].title
-        source = add_source(ctx.store, ctx.settings, url, kind, name=body.name or title,
-                            language=body.lang or probe.language, every=body.every)
+        source = _sources(ctx).add(body.url, name=body.name, lang=body.lang, every=body.every)
     except SourceExistsError as exc:
         raise HTTPException(409, str(exc)) from exc
     except BabelwireError as exc:
@@ -154,9 +156,7 @@ def api_add_source(body: schemas.NewSource, ctx: Context, _: Admin) -> Any:
               responses={401: {}, 403: {}, 404: {"description": "No such source"}})
 def api_remove_source(source_id: int, ctx: Context, _: Admin) -> Response:
     """Stop watching a source and delete its articles."""
-    from babelwire.pipeline.subscriptions import remove_source
-
-    if remove_source(ctx.store, str(source_id)) is None:
+    if not _sources(ctx).remove(source_id):
         raise HTTPException(404, f"no source {source_id}")
     ctx.clock.invalidate()
     log.info("source removed via the API", extra={"source_id": source_id})

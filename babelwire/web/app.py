@@ -35,8 +35,8 @@ from babelwire.store.models import Article
 from babelwire.store.reading import ReadStore
 from babelwire.web import api, feeds, pages
 from babelwire.web.caching import ChangeClock, ConditionalCacheMiddleware, RouteTable, cancel_at_statements
-from babelwire.web.context import WebContext
-from babelwire.web.prerender import BackgroundWarmer, PageStore
+from babelwire.web.context import SourceAdmin, WebContext
+from babelwire.web.prerender import BackgroundWarmer, RenderedPages
 from babelwire.web.rendering import Renderer
 from babelwire.web.security import SECURITY_HEADERS, HostGuard, HostPolicy, SecurityHeadersMiddleware
 
@@ -91,10 +91,12 @@ class IdRangeGuard:
         await self.app(scope, receive, send)
 
 
-def create_app(store: Store, settings: Settings, *, warm: bool = False, listen_host: str | None = None) -> FastAPI:
+def create_app(store: Store, settings: Settings, *, warm: bool = False, listen_host: str | None = None,
+               sources: SourceAdmin | None = None) -> FastAPI:
     """The FastAPI application serving the reader for ``store``; with ``warm``, a background thread
     keeps the newest ``[web] prerender`` articles' and stories' pages pre-rendered. ``listen_host``
-    (default ``[web] host``) is the address the server listens on, one of the hosts it answers to."""
+    (default ``[web] host``) is the address the server listens on, one of the hosts it answers to.
+    ``sources`` adds and removes sources for the admin API (without it, the admin API is off)."""
     try:
         policy = HostPolicy(settings.web.allowed_hosts, base_url=settings.web.base_url,
                             listen_host=settings.web.host if listen_host is None else listen_host)
@@ -102,7 +104,7 @@ def create_app(store: Store, settings: Settings, *, warm: bool = False, listen_h
         raise ConfigError(str(exc)) from exc
     reader = ReadStore(store)
     cancel_at_statements(reader.engine)  # a render whose readers all left stops at its next query
-    rendered = PageStore(reader, store)
+    rendered = RenderedPages(reader, store)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -117,6 +119,7 @@ def create_app(store: Store, settings: Settings, *, warm: bool = False, listen_h
         yield
         if warmer is not None:
             warmer.stop()
+        clock.close()
         reader.close()
 
     app = FastAPI(
@@ -129,7 +132,8 @@ def create_app(store: Store, settings: Settings, *, warm: bool = False, listen_h
     )
     clock = ChangeClock(reader)
     app.state.pages = rendered
-    app.state.web = WebContext(store=store, reader=reader, settings=settings, renderer=Renderer(), clock=clock)
+    app.state.web = WebContext(store=store, reader=reader, settings=settings, renderer=Renderer(), clock=clock,
+                               sources=sources)
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(api.admin)

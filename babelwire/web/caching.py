@@ -1,10 +1,18 @@
-"""HTTP caching of every read-only response: ETag, Last-Modified, 304s and a response cache.
+"""The page cache: every read-only answer (pages, API, feeds) with ETag, Last-Modified and 304s.
 
-Pages, API answers and feeds are pure functions of the store and the URL, so a rendered body is
-reused until the store changes. Whether it changed is read from ``change_stamp`` (a handful of
-index lookups) at most once per ``ttl`` seconds, which makes a repeated page view cost a dict
-lookup instead of queries and a template; entries also expire after ``max_age`` seconds so edits
-the stamp does not see (a renamed source) show up soon.
+**The one invalidation rule.** An answer is valid while the store's change stamp it was rendered
+under is the current one. The stamp (:func:`read_stamp`) is read from the rows themselves (maxima,
+counts and sums over indexed columns), so it moves in the very transaction of any write, whoever
+writes (a poll, a worker in another process, the admin API); it has two parts: *content* (what
+pages show) for every answer, plus *activity* (polling state) for the source-health answers only
+(``HEALTH_PATHS``), so that polls that find nothing new leave every other answer cached. Before
+every request a probe asks the store whether anything committed at all (SQLite
+``PRAGMA data_version``, PostgreSQL ``txid_current_snapshot()``: microseconds, no table read), and
+only then is the stamp re-read: an answer is never served after the change that made it stale.
+The memory level is LRU-bounded and entries also expire after ``max_age`` seconds (a safety net);
+the second level is ``prerender.RenderedPages``: article and story pages stored in the database
+under the same rule (their stored version is the content stamp), filled by ``babelwire render``
+and the serving process's background warmer, read on a memory miss (one indexed query).
 
 An answer is keyed by what it depends on: the base URL its links are written with (checked by
 ``security.HostGuard``), the path, and the query reduced to the parameters its route reads (sorted;
@@ -24,8 +32,10 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import hashlib
 import logging
+import sqlite3
 import threading
 import time
 import types
@@ -39,19 +49,21 @@ from typing import Any, Union, get_args, get_origin
 from urllib.parse import parse_qsl, urlencode
 
 import anyio.to_thread
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from babelwire.store.database import Store
-from babelwire.store.reading import change_stamp
-from babelwire.web.prerender import PageStore, StoredPage, page_key
+from babelwire.store.models import Article, ErrorRecord, Revision, Source, Story, Translation
+from babelwire.web.prerender import RenderedPages, StoredPage, page_key
 from babelwire.web.security import BASE_URL_SCOPE_KEY
 
 log = logging.getLogger(__name__)
 CACHE_CONTROL = b"no-cache"  # clients may keep a copy but must revalidate (cheap: 304)
 Key = tuple[str, str, bytes]  # (base URL, path, normalised query)
+HEALTH_PATHS = ("/sources", "/api/sources")  # the answers that show polling state
 
 
 # --- cancelling a render nobody waits for ---------------------------------------------------------
@@ -175,16 +187,120 @@ def normalise_query(query_string: bytes, info: RouteInfo | None) -> bytes:
     return urlencode([(name, value) for name in sorted(kept) for value in kept[name]]).encode("ascii")
 
 
+def _scalar(query: Any) -> Any:
+    return query.scalar_subquery()
+
+
+def read_stamp(session: Session) -> tuple[tuple[Any, ...], tuple[Any, ...], datetime | None]:
+    """The store's change stamp, in one round trip of index-backed maxima, counts and sums:
+    (content, activity, time of the latest change). *content* moves with every write that can
+    change what a page shows (an article, revision or translation added or removed, a story made,
+    updated or deleted, a source added, removed or renamed); *activity* with the polling state
+    only the source-health answers show (a poll, an error, a failure count)."""
+    row = session.execute(select(
+        _scalar(select(func.max(Revision.id))),
+        _scalar(select(func.max(Translation.id))),
+        _scalar(select(func.max(Article.id))),
+        _scalar(select(func.count(Article.id))),
+        _scalar(select(func.max(Story.updated_at))),
+        _scalar(select(func.count(Story.id))),
+        _scalar(select(func.sum(Story.article_count))),
+        _scalar(select(func.count(Source.id))),
+        _scalar(select(func.max(Source.id))),
+        _scalar(select(func.sum(func.length(Source.name) * Source.id))),
+        _scalar(select(Revision.fetched_at).order_by(Revision.id.desc()).limit(1)),
+        _scalar(select(Translation.created_at).order_by(Translation.id.desc()).limit(1)),
+        _scalar(select(func.max(Source.last_polled_at))),
+        _scalar(select(func.max(Source.last_error_at))),
+        _scalar(select(func.sum(Source.consecutive_failures))),
+        _scalar(select(func.max(ErrorRecord.id))),
+    )).one()
+    times = [value for value in (row[4], row[10], row[11], row[12], row[13]) if isinstance(value, datetime)]
+    return tuple(row[:12]), tuple(row[12:]), max(times) if times else None
+
+
+class _ChangeProbe:
+    """Says, in microseconds and without touching a table, whether any transaction may have
+    committed since it last looked: SQLite's ``PRAGMA data_version`` (moves when another connection
+    commits; this one never writes), PostgreSQL's ``txid_current_snapshot()`` (moves when any
+    transaction starts writing or ends). A move only means "re-read the stamp"."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._connection: Any = None
+        self._seen: Any = None
+        url = store.engine.url
+        if store.is_sqlite:
+            self.sql = "PRAGMA data_version" if url.database not in (None, "", ":memory:") else None
+        elif url.get_backend_name() == "postgresql":
+            self.sql = "SELECT txid_current_snapshot()::text"
+        else:
+            self.sql = None
+        self.inline = store.is_sqlite  # cheaper than a thread hop; PostgreSQL is a round trip
+
+    @property
+    def usable(self) -> bool:
+        return self.sql is not None
+
+    def moved(self) -> bool:
+        """True when the store may have changed since the last call (always the first time)."""
+        with self._lock:
+            try:
+                if self._connection is None:
+                    if self.store.is_sqlite:
+                        self._connection = sqlite3.connect(self.store.engine.url.database, timeout=60,
+                                                           isolation_level=None, check_same_thread=False)
+                    else:
+                        # Its own connection, out of the pool for good (detached; closed by close()).
+                        self._connection = self.store.engine.raw_connection()
+                        self._connection.detach()
+                        self._connection.driver_connection.autocommit = True
+                cursor = self._connection.cursor()
+                try:
+                    cursor.execute(self.sql)
+                    value = cursor.fetchone()[0]
+                finally:
+                    cursor.close()
+            except Exception:  # a lost connection: open another next time, re-read the stamp now
+                self._close()
+                return True
+            moved = value != self._seen
+            self._seen = value
+            return moved
+
+    def _close(self) -> None:
+        connection, self._connection, self._seen = self._connection, None, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                connection.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
+
+
+def _digest(parts: Any) -> str:
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
+
+
 class ChangeClock:
-    """The store's change stamp, re-read at most every ``ttl`` seconds."""
+    """The store's change stamp as versions: ``content`` for every answer, ``activity`` too for the
+    source-health ones. Before every request :meth:`current` asks the probe whether anything
+    committed (a pragma or a snapshot id, no table read) and re-reads the stamp only then; where
+    there is no probe the stamp is re-read every ``ttl`` seconds."""
 
     def __init__(self, store: Store, ttl: float = 1.0) -> None:
         self.store = store
         self.ttl = ttl
+        self.probe = _ChangeProbe(store)
         self._lock = threading.Lock()
         self._checked = 0.0
-        self._refreshing = False
+        self._forced = True
+        self._refresh_lock = threading.Lock()
         self._version = ""
+        self._content = ""
+        self._activity = ""
         self._last_modified = datetime.now(UTC).replace(microsecond=0)
         self._header_for: datetime | None = None
         self._header = b""
@@ -192,8 +308,9 @@ class ChangeClock:
     def refresh(self) -> None:
         """Read the stamp from the store now."""
         with self.store.session() as session:
-            stamp, changed = change_stamp(session)
-        version = hashlib.sha1(repr(stamp).encode()).hexdigest()[:16]
+            content, activity, changed = read_stamp(session)
+        content_version, activity_version = _digest(content), _digest(activity)
+        version = content_version + activity_version
         with self._lock:
             if version != self._version:
                 now = datetime.now(UTC).replace(microsecond=0)
@@ -202,32 +319,77 @@ class ChangeClock:
                 # Last-Modified forward, or If-Modified-Since would wrongly get a 304.
                 if self._version and seen <= self._last_modified:
                     seen = max(now, self._last_modified)
-                self._version = version
+                self._version, self._content, self._activity = version, content_version, activity_version
                 self._last_modified = seen
             self._checked = time.monotonic()
 
-    async def refresh_if_stale(self) -> None:
-        """Re-read the stamp when it is older than ``ttl``, one request at a time: the others
-        answer with the stamp they have instead of all querying the store at once."""
-        if not self.stale or self._refreshing:
-            return
-        self._refreshing = True
+    def _needs_refresh(self) -> bool:
+        if self._forced or not self._version:
+            self._forced = False
+            if self.probe.usable:
+                self.probe.moved()  # take the probe's value before reading the stamp
+            return True
+        if self.probe.usable:
+            return self.probe.moved()
+        return time.monotonic() - self._checked >= self.ttl
+
+    def check(self) -> None:
+        """:meth:`current` for synchronous code."""
+        self._current()
+
+    def _current(self) -> None:
+        with self._refresh_lock:
+            if self._needs_refresh():
+                self._refresh_or_force()
+
+    def _refresh_or_force(self) -> None:
         try:
-            await anyio.to_thread.run_sync(self.refresh)
-        finally:
-            self._refreshing = False
+            self.refresh()
+        except BaseException:
+            self._forced = True  # try again at the next request
+            raise
+
+    async def current(self) -> None:
+        """Bring the versions up to date with the store: afterwards no answer made before the
+        latest commit is taken as current. One caller re-reads the stamp; the others wait for it."""
+        if self.probe.inline and self._refresh_lock.acquire(blocking=False):
+            try:  # on SQLite the probe costs less than a thread hop: in the loop
+                if self._needs_refresh():
+                    await anyio.to_thread.run_sync(self._refresh_or_force)
+            finally:
+                self._refresh_lock.release()
+            return
+        await anyio.to_thread.run_sync(self._current)  # waits for a re-read under way
+
+    async def refresh_if_stale(self) -> None:
+        """Kept for callers of the old name: :meth:`current`."""
+        await self.current()
 
     def invalidate(self) -> None:
-        """Forget the stamp so the next request re-reads it (after a write through the API)."""
-        self._checked = 0.0
+        """Re-read the stamp at the next request (after a write through the admin API)."""
+        self._forced = True
+
+    def close(self) -> None:
+        self.probe.close()
 
     @property
     def stale(self) -> bool:
-        return time.monotonic() - self._checked >= self.ttl
+        return self._forced or time.monotonic() - self._checked >= self.ttl
 
     @property
     def version(self) -> str:
+        """The whole stamp (content and activity)."""
         return self._version
+
+    @property
+    def content(self) -> str:
+        """The content part of the stamp: what every page, API answer and feed depends on."""
+        return self._content
+
+    def version_for(self, path: str) -> str:
+        """The version an answer at ``path`` is valid for: the content stamp, and the activity stamp
+        too for the source-health answers."""
+        return self._version if path.startswith(HEALTH_PATHS) else self._content
 
     @property
     def last_modified(self) -> datetime:
@@ -328,7 +490,7 @@ class ConditionalCacheMiddleware:
 
     def __init__(self, app: ASGIApp, clock: ChangeClock, *, max_entries: int = 2000,
                  max_bytes: int = 64 * 1024 * 1024, max_age: float = 60.0, skip: tuple[str, ...] = ("/static/",),
-                 pages: PageStore | None = None, routes: RouteTable | None = None) -> None:
+                 pages: RenderedPages | None = None, routes: RouteTable | None = None) -> None:
         self.app = app
         self.clock = clock
         self.pages = pages
@@ -354,18 +516,60 @@ class ConditionalCacheMiddleware:
             found = self.routes.match(scope)
             query = normalise_query(query, found[0] if found is not None else _NO_ROUTE)
             scope = {**scope, "query_string": query}  # the route sees what the key says, nothing more
-        entity = self.pages is not None and not query and page_key(scope["path"])
-        if entity and await self._entity_page(scope, receive, send):
-            return
-        if not self.clock.version:  # the first request: nothing to answer with yet
-            await anyio.to_thread.run_sync(self.clock.refresh)
-        else:
-            await self.clock.refresh_if_stale()
-        version = self.clock.version
-        key = (self._base(scope), scope["path"], query)
-        entry = self._get(key, version) or await self._fresh(key, scope, receive, send, version)
+        await self.clock.current()
+        path = scope["path"]
+        version = self.clock.version_for(path)
+        stored = self.pages is not None and not query and page_key(path) is not None
+        # Article and story pages hold no absolute link: one answer for every host.
+        key = ("", path, b"") if stored else (self._base(scope), path, query)
+        entry = self._get(key, version)
+        if entry is None and stored:
+            entry = await self._stored(key, version)
+        if entry is None:
+            entry = await self._fresh(key, scope, receive, send, version)
         if entry is not None:
             await self._send(send, scope, entry, conditional=True)
+
+    async def _stored(self, key: Key, version: str) -> _Entry | None:
+        """The pre-rendered copy of an article or story page, if it was made for ``version``."""
+        assert self.pages is not None
+        page = await self._db(self.pages.lookup, key[1], version)
+        if page is None:
+            return None
+        entry = _Entry(version, time.monotonic(), page.status, page.headers, page.body, page.etag)
+        self._put(key, entry)
+        return entry
+
+    async def prerender(self, path: str, app: ASGIApp) -> bool:
+        """Make sure the stored copy of the page at ``path`` is current, rendering it through the
+        ``app`` this cache serves (as a reader's request would) unless memory holds it; whether anything was rendered
+        or stored. Readers asking meanwhile share the render."""
+        pages = self.pages
+        assert pages is not None and page_key(path) is not None
+        await self.clock.current()
+        version = self.clock.version_for(path)
+        if await self._db(pages.is_current, path, version):
+            return False
+        key: Key = ("", path, b"")
+
+        def save(rendered: _Entry) -> None:
+            pages.save(path, StoredPage(version, rendered.status, rendered.headers, rendered.body, rendered.etag))
+
+        entry = self._get(key, version)
+        if entry is None:
+            entry = await self._shared_render(key, self._prerender_scope(path, app), _detached_receive(), version,
+                                              None)
+        if entry is not None and entry.status == 200:
+            await anyio.to_thread.run_sync(save, entry)
+        return True
+
+    @staticmethod
+    def _prerender_scope(path: str, app: ASGIApp) -> Scope:
+        scope: Scope = {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.4"}, "http_version": "1.1",
+                        "method": "GET", "scheme": "http", "path": path, "raw_path": path.encode(),
+                        "root_path": "", "query_string": b"", "headers": [], "client": None, "server": None,
+                        "app": app}
+        return scope
 
     @staticmethod
     def _base(scope: Scope) -> str:
@@ -390,36 +594,10 @@ class ConditionalCacheMiddleware:
             return None
         return entry
 
-    async def _entity_page(self, scope: Scope, receive: Receive, send: Send) -> bool:
-        """Answer an article or story page from memory or its pre-rendered copy when that copy's
-        version is the current one (one indexed query), else render, answer and store it; False
-        when there is no such entity."""
-        pages = self.pages
-        assert pages is not None
-        path = scope["path"]
-        current, page = await self._db(pages.lookup, path)
-        if current is None:
-            return False
-        await self.clock.refresh_if_stale()  # for Last-Modified
-        key = ("", path, b"")  # the same for every host: these answers hold no absolute link
-        entry = self._get(key, current)
-        if entry is None and page is not None:
-            entry = _Entry(current, time.monotonic(), page.status, page.headers, page.body, page.etag)
-            self._put(key, entry)
-        if entry is None:
-            def save(rendered: _Entry) -> None:
-                pages.save(path, StoredPage(current, rendered.status, rendered.headers, rendered.body, rendered.etag))
-
-            entry = await self._fresh(key, scope, receive, send, current, save)
-            if entry is None:
-                return True
-        await self._send(send, scope, entry, conditional=True)
-        return True
-
     async def _db(self, fn: Any, *args: Any) -> Any:
         """Run a short read: inline on SQLite (two indexed lookups, ~0.1 ms: cheaper than a thread
         hop, and WAL readers never wait for a writer), in a worker thread on a networked database."""
-        if self.pages is not None and self.pages.reader.is_sqlite:
+        if self.pages is not None and self.pages.inline:
             return fn(*args)
         return await anyio.to_thread.run_sync(fn, *args)
 

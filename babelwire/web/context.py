@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from starlette.requests import Request
 
@@ -14,6 +15,16 @@ from babelwire.web.rendering import Renderer
 from babelwire.web.security import request_base_url
 
 
+class SourceAdmin(Protocol):
+    """What the admin API needs to add and remove sources (``pipeline.subscriptions.SourceService``,
+    handed in by whoever builds the app: web reads through the store and never probes URLs itself)."""
+
+    def add(self, url: str, *, name: str | None = None, lang: str | None = None,
+            every: str | None = None) -> Any: ...
+
+    def remove(self, source_id: int) -> bool: ...
+
+
 @dataclass
 class WebContext:
     store: Store  # the writing store (admin API only)
@@ -21,6 +32,7 @@ class WebContext:
     settings: Settings
     renderer: Renderer
     clock: ChangeClock
+    sources: SourceAdmin | None = None  # None: the admin API answers 503
 
     def base_url(self, request: Request) -> str:
         """The public URL of the reader: [web] base_url, else the one the request came to, as

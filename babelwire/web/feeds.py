@@ -16,8 +16,9 @@ from lxml import etree
 from markupsafe import escape
 from starlette.requests import Request
 
-from babelwire.store.reading import latest_articles, revision_documents, source_names, story_row
-from babelwire.translate.engines.openai import language_name
+from babelwire.languages import language_name
+from babelwire.store.queries import latest_articles, revision_texts, source_names, story_summary
+from babelwire.store.readmodels import ArticleSummary, StoredDocument, TranslationText
 from babelwire.web.context import WebContext, web_context
 from babelwire.web.security import safe_href, sanitize_html
 from babelwire.web.views import license_notice, mt_label, target_language
@@ -46,33 +47,33 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def entry_html(row: dict[str, Any], original: dict[str, Any], translation: dict[str, Any] | None) -> str:
+def entry_html(row: ArticleSummary, original: StoredDocument, translation: TranslationText | None) -> str:
     """The entry content: notice + link to the original, then the text block by block."""
-    href = safe_href(row["url"])
-    language = row["language"]
+    href = safe_href(row.url)
+    language = row.language
     name = f" ({escape(language_name(language))})" if language else ""
     link = f' <a href="{escape(href)}" hreflang="{escape(language or "")}">Original{name}</a>' if href else ""
     if translation is not None:
-        notice = mt_label(language, translation["engine"], translation["model"])
-        if (licence := license_notice(translation.get("provenance"))) is not None:
+        notice = mt_label(language, translation.engine, translation.model)
+        if (licence := license_notice(translation.provenance)) is not None:
             notice = f"{notice} {licence}"
-        document = translation["document"]
+        document = translation.document
     else:
         notice = "Not translated yet: this is the original text."
         document = original
     parts = [f"<p><em>{escape(notice)}</em>{link}</p>"]
-    for block in document.get("blocks", []):
-        tag = _TAGS.get(block.get("type", ""), "p")
-        text = escape(block.get("text", ""))
+    for block in document.blocks:
+        tag = _TAGS.get(block.type, "p")
+        text = escape(block.text)
         parts.append(f"<blockquote><p>{text}</p></blockquote>" if tag == "blockquote" else f"<{tag}>{text}</{tag}>")
     return sanitize_html("\n".join(parts))
 
 
 def build_feed(request: Request, ctx: WebContext, *, path: str, title: str, html_path: str,
-               rows: list[dict[str, Any]], target: str) -> Response:
+               rows: list[ArticleSummary], target: str) -> Response:
     """An Atom document for ``rows`` (from ``latest_articles``)."""
     base = ctx.base_url(request)
-    documents = revision_documents(ctx.reader, [r["revision_id"] for r in rows if r["revision_id"]], target=target)
+    documents = revision_texts(ctx.reader, [r.revision_id for r in rows if r.revision_id], target=target)
     fg = FeedGenerator()
     fg.id(f"{base}{path}")
     fg.title(title)
@@ -86,27 +87,27 @@ def build_feed(request: Request, ctx: WebContext, *, path: str, title: str, html
     entry_links: list[list[dict[str, str]]] = []
     lang_q = f"?lang={target}" if target != target_language(ctx.settings, None) else ""
     for row in rows:
-        original, translation = documents.get(row["revision_id"], ({"blocks": []}, None))
-        updated = max(t for t in (_time(row["updated"]), _time(translation and translation["created_at"]), EPOCH) if t)
+        original, translation = documents.get(row.revision_id or 0, (StoredDocument(), None))
+        updated = max(t for t in (_time(row.updated), _time(translation and translation.created_at), EPOCH) if t)
         newest = max(newest, updated)
         entry = fg.add_entry(order="append")
-        page = f"{base}/articles/{row['id']}{lang_q}"
-        entry.id(f"{base}/articles/{row['id']}")
-        entry.title((translation and translation["document"].get("title")) or row["title"] or "Untitled article")
+        page = f"{base}/articles/{row.id}{lang_q}"
+        entry.id(f"{base}/articles/{row.id}")
+        entry.title((translation and translation.document.title) or row.title or "Untitled article")
         specs = [{"href": page, "rel": "alternate", "type": "text/html", "hreflang": target}]
-        if safe_href(row["url"]):
-            specs.append({"href": row["url"], "rel": "via", "type": "text/html", "hreflang": row["language"] or ""})
+        if safe_href(row.url):
+            specs.append({"href": row.url, "rel": "via", "type": "text/html", "hreflang": row.language or ""})
         entry.link([{k: v for k, v in spec.items() if v} for spec in specs])
         entry_links.append(specs)
-        entry.author({"name": row["source"] or "unknown outlet"})
-        entry.published(_time(row["published"]) or _time(row["first_seen_at"]))
+        entry.author({"name": row.source or "unknown outlet"})
+        entry.published(_time(row.published) or _time(row.first_seen_at))
         entry.updated(updated)
         entry.content(entry_html(row, original, translation), type="html")
     fg.updated(newest)
     return Response(_restore_entry_links(fg.atom_str(pretty=False), entry_links), media_type=ATOM)
 
 
-def _rows(ctx: WebContext, target: str, **filters: Any) -> list[dict[str, Any]]:
+def _rows(ctx: WebContext, target: str, **filters: Any) -> list[ArticleSummary]:
     return latest_articles(ctx.reader, target=target, limit=ctx.settings.web.page_size, by="seen", **filters)
 
 
@@ -129,12 +130,12 @@ def feed_source(request: Request, ctx: Context, source_id: int, lang: str | None
 
 @router.get("/stories/{story_id}.atom")
 def feed_story(request: Request, ctx: Context, story_id: int, lang: str | None = None) -> Response:
-    story = story_row(ctx.reader, story_id)
+    story = story_summary(ctx.reader, story_id)
     if story is None:
         raise HTTPException(404, f"no story {story_id}")
     target = target_language(ctx.settings, lang)
     return build_feed(request, ctx, path=f"/feeds/stories/{story_id}.atom",
-                      title=f"Story: {story['title'] or story_id}", html_path=f"/stories/{story_id}",
+                      title=f"Story: {story.title or story_id}", html_path=f"/stories/{story_id}",
                       rows=_rows(ctx, target, story_id=story_id), target=target)
 
 

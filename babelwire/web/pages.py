@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.requests import Request
 
-from babelwire.pipeline.subscriptions import source_health
-from babelwire.store.reading import article_languages, latest_articles, source_names
-from babelwire.stories.views import story_of
+from babelwire.store.queries import article_languages, source_names
 from babelwire.web.context import WebContext, web_context
 from babelwire.web.paging import optional_int, optional_text, window
-from babelwire.web.views import article_view, group_view, search_hits, story_list, story_view, target_language
+from babelwire.web.views import (
+    article_list,
+    article_page,
+    search_results,
+    source_list,
+    story_list,
+    story_of_article,
+    story_page,
+    target_language,
+)
 
 router = APIRouter(include_in_schema=False)
 Context = Annotated[WebContext, Depends(web_context)]
@@ -33,8 +39,8 @@ def home(request: Request, ctx: Context, source: str | None = None, language: st
     target = target_language(ctx.settings, lang)
     source_id, language = optional_int(source), optional_text(language)
     w = window(ctx.settings.web.page_size, page=page)
-    rows = latest_articles(ctx.reader, target=target, source_id=source_id, language=language,
-                           limit=w.limit + 1, offset=w.offset)
+    rows = article_list(ctx.reader, target=target, source_id=source_id, language=language,
+                        limit=w.limit + 1, offset=w.offset)
     stories = story_list(ctx.reader, limit=HOME_STORIES) if page == 1 and not source_id else []
     feed_url = (f"/feeds/sources/{source_id}.atom" if source_id else
                 f"/feeds/languages/{language}.atom" if language else None)
@@ -49,7 +55,7 @@ def home(request: Request, ctx: Context, source: str | None = None, language: st
 def article(request: Request, ctx: Context, article_id: int, lang: str | None = None) -> Response:
     """One article: translation and original aligned block by block, label, flags, versions."""
     target = target_language(ctx.settings, lang)
-    view = article_view(ctx.reader, article_id, target=target)
+    view = article_page(ctx.reader, article_id, target=target)
     if view is None:
         raise HTTPException(404, f"There is no article {article_id}.")
     return ctx.renderer.page(request, "article.html", a=view, lang_q=_lang_q(lang), page_lang=target)
@@ -59,10 +65,9 @@ def article(request: Request, ctx: Context, article_id: int, lang: str | None = 
 def article_story(request: Request, ctx: Context, article_id: int, lang: str | None = None) -> Response:
     """The article's story, or the article alone as a group of one while it has none."""
     target = target_language(ctx.settings, lang)
-    story_id = story_of(ctx.reader, article_id)
+    story_id, view = story_of_article(ctx.reader, article_id, target=target)
     if story_id is not None:
         return RedirectResponse(f"{request.scope.get('root_path', '')}/stories/{story_id}{_lang_q(lang)}", 307)
-    view = group_view(ctx.reader, target=target, article_id=article_id)
     if view is None:
         raise HTTPException(404, f"There is no article {article_id}.")
     return ctx.renderer.page(request, "story.html", s=view, target=target, lang_q=_lang_q(lang), page_lang=target,
@@ -73,7 +78,7 @@ def article_story(request: Request, ctx: Context, article_id: int, lang: str | N
 def story(request: Request, ctx: Context, story_id: int, lang: str | None = None) -> Response:
     """Every outlet's article on one event: titles, leads and quotations."""
     target = target_language(ctx.settings, lang)
-    view = story_view(ctx.reader, story_id, target=target)
+    view = story_page(ctx.reader, story_id, target=target)
     if view is None:
         raise HTTPException(404, f"There is no story {story_id}.")
     return ctx.renderer.page(request, "story.html", s=view, target=target, lang_q=_lang_q(lang), page_lang=target,
@@ -83,7 +88,7 @@ def story(request: Request, ctx: Context, story_id: int, lang: str | None = None
 @router.get("/sources", response_class=HTMLResponse)
 def sources(request: Request, ctx: Context) -> Response:
     """Health of every source."""
-    rows = [asdict(s) for s in source_health(ctx.reader)]
+    rows = source_list(ctx.reader)
     return ctx.renderer.page(request, "sources.html", sources=rows)
 
 
@@ -92,6 +97,6 @@ def search_page(request: Request, ctx: Context, q: str = "", page: Page = 1) -> 
     """Full-text search over originals and translations."""
     q = q.strip()[:300]
     w = window(ctx.settings.web.page_size, page=page)
-    hits = search_hits(ctx.reader, q, limit=w.limit + 1, offset=w.offset) if q else []
+    hits = search_results(ctx.reader, q, limit=w.limit + 1, offset=w.offset)
     return ctx.renderer.page(request, "search.html", q=q, results=hits[:w.limit], page=w.page,
                              has_prev=w.page > 1, has_next=len(hits) > w.limit)

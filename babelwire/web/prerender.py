@@ -1,23 +1,18 @@
-"""Pre-rendered article and story pages: the reader as fast as a static site.
+"""Pre-rendered article and story pages: the page cache's second level.
 
-An article or story page (and its ``/api`` twin) is a pure function of a handful of rows. Each
-rendered answer is stored in ``rendered_pages`` with a **version** read from those rows: the
-article's own columns, its source's name, its story, the newest revision and translation ids and
-their counts (revisions and translations are never edited, only added); for a story, its own
-columns and the newest revision and translation of its articles. Serving a page is then one
-indexed query that reads the current version and the stored one; when they match, the stored
-bytes are the answer, otherwise the page is rendered, answered and stored again. A page is thus
-never served stale, whoever changed the store (a poll, a Celery worker on another machine, the
-admin API), and nothing in the pipeline has to know about pages.
-
-:class:`Prerenderer` renders ahead of readers: ``babelwire render`` (or :func:`prerender`) renders
-every page whose stored version is missing or stale, and ``babelwire serve``/``run`` do it in a
-background thread for the most recent articles and stories after every change, so readers and
-crawlers find pages already rendered.
+An article or story page (and its ``/api`` twin) is stored in ``rendered_pages`` with the version
+of the store's content stamp it was rendered under (and ``CODE_STAMP``, so an upgrade re-renders);
+it is served while that is the current version: the one rule of ``caching`` (see there), so a
+stored page is never served after a change, whoever made it. A reader's first view is cached in
+memory only (no write on the reading path); pages are stored by :class:`Prerenderer`, which renders
+through the app's own cache and route handlers (the code path of a reader's request) in one event
+loop: ``babelwire render`` (:func:`prerender`) for every page, ``babelwire serve``/``run`` in a
+background thread (:class:`BackgroundWarmer`) for the newest ones after every content change.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import json
@@ -53,39 +48,6 @@ def _code_stamp() -> str:
 
 CODE_STAMP = _code_stamp()
 
-# The rows a page is rendered from, the stored copy's version and (with_body) the stored answer, in
-# one indexed query; written in the driver's own SQL (sqlite3 ``:name``, psycopg ``%(name)s``) and
-# run on the raw connection, since SQLAlchemy's statement handling costs more than the query itself.
-_ARTICLE_VERSION = """
-SELECT a.url, a.title, a.language, a.published, a.modified, a.source_id, s.name, s.language, a.story_id,
-       (SELECT max(r.id) FROM revisions r WHERE r.article_id = a.id),
-       (SELECT count(r.id) FROM revisions r WHERE r.article_id = a.id),
-       (SELECT max(t.id) FROM translations t JOIN revisions r ON r.id = t.revision_id WHERE r.article_id = a.id),
-       (SELECT count(t.id) FROM translations t JOIN revisions r ON r.id = t.revision_id WHERE r.article_id = a.id),
-       p.version{body}
-FROM articles a JOIN sources s ON s.id = a.source_id LEFT JOIN rendered_pages p ON p.key = :key
-WHERE a.id = :id
-"""
-
-_STORY_VERSION = """
-SELECT st.title, st.start_at, st.end_at, st.article_count, st.updated_at,
-       (SELECT count(a.id) FROM articles a WHERE a.story_id = st.id),
-       (SELECT sum(a.id) FROM articles a WHERE a.story_id = st.id),
-       (SELECT max(r.id) FROM revisions r JOIN articles a ON a.id = r.article_id WHERE a.story_id = st.id),
-       (SELECT max(t.id) FROM translations t JOIN revisions r ON r.id = t.revision_id
-          JOIN articles a ON a.id = r.article_id WHERE a.story_id = st.id),
-       (SELECT sum(length(s.name)) FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.story_id = st.id),
-       p.version{body}
-FROM stories st LEFT JOIN rendered_pages p ON p.key = :key
-WHERE st.id = :id
-"""
-_BODY_COLUMNS = ", p.etag, p.headers, p.body"
-
-
-def _driver_sql(template: str, *, body: bool, sqlite: bool) -> str:
-    sql = template.format(body=_BODY_COLUMNS if body else "")
-    return sql if sqlite else sql.replace(":key", "%(key)s").replace(":id", "%(id)s")
-
 
 @dataclass(slots=True)
 class StoredPage:
@@ -102,27 +64,33 @@ def page_key(path: str) -> tuple[str, int] | None:
     return (match.group(1), int(match.group(2))) if match else None
 
 
-class PageStore:
-    """Versions and stored bodies of pre-rendered pages (reads through ``reader``, writes through ``writer``)."""
+_LOOKUP = "SELECT etag, headers, body FROM rendered_pages WHERE key = :key AND version = :version"
+_CURRENT = "SELECT 1 FROM rendered_pages WHERE key = :key AND version = :version"
+
+
+class RenderedPages:
+    """The page cache's second level: stored answers of article and story pages, each with the
+    version of the change stamp it was rendered under (plus ``CODE_STAMP``); one is served while
+    that is the store's current version: the same rule as the memory level. Reads through
+    ``reader`` (on SQLite a plain connection per thread: the pool costs more than the query),
+    writes through ``writer``."""
 
     def __init__(self, reader: Store, writer: Store) -> None:
         self.reader = reader
         self.writer = writer
+        self.inline = reader.is_sqlite  # an indexed read: cheaper in the loop than a thread hop
         self._local = threading.local()
-        sqlite = reader.is_sqlite
-        self._sql = {(kind, body): _driver_sql(template, body=body, sqlite=sqlite)
-                     for kind, template in (("articles", _ARTICLE_VERSION), ("stories", _STORY_VERSION))
-                     for body in (False, True)}
+        self._sql = {name: sql if reader.is_sqlite else
+                     sql.replace(":key", "%(key)s").replace(":version", "%(version)s")
+                     for name, sql in (("lookup", _LOOKUP), ("current", _CURRENT))}
 
-    def _row(self, path: str, *, body: bool) -> tuple[Any, ...] | None:
-        found = page_key(path)
-        if found is None:
-            return None
-        kind, entity_id = found
-        params = {"id": entity_id, "key": path}
+    @staticmethod
+    def stored_version(version: str) -> str:
+        return CODE_STAMP + ":" + version
+
+    def _row(self, name: str, path: str, version: str) -> tuple[Any, ...] | None:
+        params = {"key": path, "version": self.stored_version(version)}
         if self.reader.is_sqlite:
-            # One plain connection per thread, kept (and closed with its thread): in autocommit mode
-            # each SELECT is its own snapshot, and the pool's checkout/checkin cost more than the query.
             connection = getattr(self._local, "connection", None)
             if connection is None:
                 connection = sqlite3.connect(self.reader.engine.url.database, timeout=60, isolation_level=None)
@@ -130,7 +98,7 @@ class PageStore:
                 self._local.connection = connection
             cursor = connection.cursor()
             try:
-                cursor.execute(self._sql[kind, body], params)
+                cursor.execute(self._sql[name], params)
                 row = cursor.fetchone()
             finally:
                 cursor.close()
@@ -138,7 +106,7 @@ class PageStore:
         connection = self.reader.engine.raw_connection()
         try:
             cursor = connection.cursor()
-            cursor.execute(self._sql[kind, body], params)
+            cursor.execute(self._sql[name], params)
             row = cursor.fetchone()
             cursor.close()
             connection.rollback()  # end the read transaction before the connection goes back to the pool
@@ -146,38 +114,26 @@ class PageStore:
             connection.close()
         return tuple(row) if row is not None else None
 
-    @staticmethod
-    def _version(parts: tuple[Any, ...]) -> str:
-        return CODE_STAMP + ":" + hashlib.sha1(repr(list(parts)).encode()).hexdigest()[:20]
+    def is_current(self, path: str, version: str) -> bool:
+        """Whether the stored copy of ``path`` was rendered under ``version``."""
+        return self._row("current", path, version) is not None
 
-    def current(self, path: str) -> tuple[str | None, str | None]:
-        """(current version, stored version) of the page at ``path``; (None, None) if it has no entity."""
-        row = self._row(path, body=False)
+    def lookup(self, path: str, version: str) -> StoredPage | None:
+        """The stored answer for ``path`` if it was rendered under ``version``, in one indexed query."""
+        row = self._row("lookup", path, version)
         if row is None:
-            return None, None
-        *parts, stored = row
-        return self._version(tuple(parts)), stored
-
-    def lookup(self, path: str) -> tuple[str | None, StoredPage | None]:
-        """(current version, the stored answer if it is of that version) for ``path``, in one query;
-        (None, None) when the path names no article or story."""
-        row = self._row(path, body=True)
-        if row is None:
-            return None, None
-        *parts, stored, etag, headers, body = row
-        version = self._version(tuple(parts))
-        if stored != version or body is None:
-            return version, None
+            return None
+        etag, headers, body = row
         if isinstance(headers, str):  # sqlite3 hands JSON back as text, psycopg parses it
             headers = json.loads(headers)
-        return version, StoredPage(version, 200, [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers],
-                                   gzip.decompress(body), etag.encode())
+        return StoredPage(version, 200, [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers],
+                          gzip.decompress(body), etag.encode())
 
     def save(self, path: str, page: StoredPage) -> None:
         """Store (replace) the answer for ``path``; a failure only costs a later re-render."""
         headers = [[k.decode("latin-1"), v.decode("latin-1")] for k, v in page.headers]
-        row = {"key": path, "version": page.version, "etag": page.etag.decode(), "headers": headers,
-               "body": gzip.compress(page.body, 5), "rendered_at": utcnow()}
+        row = {"key": path, "version": self.stored_version(page.version), "etag": page.etag.decode(),
+               "headers": headers, "body": gzip.compress(page.body, 5), "rendered_at": utcnow()}
         try:
             with self.writer.transaction() as session:
                 session.execute(delete(RenderedPage).where(RenderedPage.key == path))
@@ -198,31 +154,48 @@ def recent_paths(reader: Store, *, articles: int | None, stories: int | None) ->
     return [f"/articles/{i}" for i in article_ids] + [f"/stories/{i}" for i in story_ids]
 
 
+def cache_of(app: Any) -> Any:
+    """The app's page cache (its ``ConditionalCacheMiddleware``), building the middleware stack if
+    no request did yet."""
+    from babelwire.web.caching import ConditionalCacheMiddleware
+
+    if app.middleware_stack is None:
+        app.middleware_stack = app.build_middleware_stack()
+    layer: Any = app.middleware_stack
+    while layer is not None and not isinstance(layer, ConditionalCacheMiddleware):
+        layer = getattr(layer, "app", None)
+    if layer is None:
+        raise RuntimeError("the app has no page cache")
+    return layer
+
+
 class Prerenderer:
-    """Renders stale pages through the app itself (the same code path as a reader's request)."""
+    """Renders pages ahead of readers through the app's own cache and route handlers (the code path
+    of a reader's request), all in one event loop."""
 
-    def __init__(self, app: Any, pages: PageStore) -> None:
+    def __init__(self, app: Any, pages: RenderedPages | None = None) -> None:
         self.app = app
-        self.pages = pages
+        self.cache = cache_of(app)
 
-    def render(self, paths: Iterable[str], *, on_page: Callable[[], None] | None = None,
-               stop: threading.Event | None = None) -> int:
-        """Render the pages among ``paths`` whose stored version is missing or stale; how many."""
-        from starlette.testclient import TestClient
-
+    async def render_async(self, paths: Iterable[str], *, on_page: Callable[[], None] | None = None,
+                           stop: threading.Event | None = None) -> int:
+        """Render and store the pages among ``paths`` whose stored copy is missing or stale; how many."""
         done = 0
-        # No `with`: the app's lifespan (which closes its stores on exit) belongs to the server.
-        client = TestClient(self.app, raise_server_exceptions=False)
         for path in paths:
             if stop is not None and stop.is_set():
                 break
-            current, stored = self.pages.current(path)
-            if current is not None and current != stored:
-                client.get(path)  # the cache middleware renders, answers and stores it
-                done += 1
+            try:
+                done += await self.cache.prerender(path, self.app)
+            except Exception:  # one page failing (a row deleted meanwhile) does not stop the others
+                log.exception("pre-rendering %s failed", path)
             if on_page:
                 on_page()
         return done
+
+    def render(self, paths: Iterable[str], *, on_page: Callable[[], None] | None = None,
+               stop: threading.Event | None = None) -> int:
+        """:meth:`render_async` in an event loop of its own (call it from a thread without one)."""
+        return asyncio.run(self.render_async(paths, on_page=on_page, stop=stop))
 
 
 def prerender(store: Store, settings: Any, *, paths: Iterable[str] | None = None,
@@ -231,17 +204,20 @@ def prerender(store: Store, settings: Any, *, paths: Iterable[str] | None = None
     from babelwire.web.app import create_app
 
     app = create_app(store, settings)
-    pages: PageStore = app.state.pages
+    pages: RenderedPages = app.state.pages
     todo = list(paths) if paths is not None else recent_paths(pages.reader, articles=None, stories=None)
-    return Prerenderer(app, pages).render(todo, on_page=on_page)
+    try:
+        return Prerenderer(app).render(todo, on_page=on_page)
+    finally:
+        app.state.web.clock.close()
+        pages.reader.close()
 
 
 class BackgroundWarmer:
-    """In a serving process: after each change of the store, render the newest pages that are stale.
-
-    Its requests run in a thread and event loop of their own (a TestClient's); a reader asking for a
-    page while the warmer renders it waits for that render, which the cache middleware hands over
-    between loops through a thread-safe future (``caching.ConditionalCacheMiddleware``)."""
+    """In a serving process: after each change of the pages' stamp, render the newest pages into
+    the cache and the store, in one thread with one event loop of its own. A reader asking for a
+    page while the warmer renders it waits for that render, which the cache hands over between
+    loops through a thread-safe future (``caching.ConditionalCacheMiddleware``)."""
 
     def __init__(self, app: Any, *, articles: int = 2000, stories: int = 500, interval: float = 5.0) -> None:
         self.app = app
@@ -253,7 +229,7 @@ class BackgroundWarmer:
         self._seen = ""
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name="babelwire-prerender", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="babelwire-prerender", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -261,23 +237,24 @@ class BackgroundWarmer:
         if self._thread is not None:
             self._thread.join(10)
 
-    def _sweep(self, pages: PageStore, renderer: Prerenderer) -> None:
-        paths = recent_paths(pages.reader, articles=self.articles, stories=self.stories)
-        count = renderer.render(paths, stop=self._stop)
-        if count:
-            log.info("pre-rendered %d pages", count)
+    def _run(self) -> None:
+        asyncio.run(self._loop())
 
-    def _loop(self) -> None:
+    async def _loop(self) -> None:
         clock = self.app.state.web.clock
-        pages: PageStore = self.app.state.pages
-        renderer = Prerenderer(self.app, pages)
+        pages: RenderedPages = self.app.state.pages
+        renderer = Prerenderer(self.app)
         while True:
             try:
-                clock.refresh()
-                if clock.version != self._seen:
-                    self._seen = clock.version
-                    self._sweep(pages, renderer)
+                await clock.current()
+                if clock.content != self._seen:
+                    self._seen = clock.content
+                    paths = await asyncio.to_thread(recent_paths, pages.reader, articles=self.articles,
+                                                    stories=self.stories)
+                    count = await renderer.render_async(paths, stop=self._stop)
+                    if count:
+                        log.info("pre-rendered %d pages", count)
             except Exception:  # never let the warmer take the server down
                 log.exception("pre-rendering failed")
-            if self._stop.wait(self.interval):
+            if await asyncio.to_thread(self._stop.wait, self.interval):
                 return

@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from babelwire.translate.engines.openai import language_name
+from babelwire.languages import language_name
 from babelwire.web.caching import check_cancelled
 from babelwire.web.security import safe_href
 

@@ -41,3 +41,42 @@ def test_downgrade_to_base_and_upgrade_again(store: Store):
     with store.engine.begin() as connection:
         command.upgrade(_config(connection), "head")
     assert {"articles", "stories", "rendered_pages"} <= set(inspect(store.engine).get_table_names())
+
+
+def test_0008_drops_the_stored_text_and_downgrade_computes_it_again(store: Store):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from babelwire.document import Block, Document
+    from babelwire.store.models import Article, Revision, Source, Translation
+
+    document = Document(title="Titre", blocks=[Block("paragraph", "Un."), Block("heading", "Deux")], language="fr")
+    now = datetime(2024, 1, 1, tzinfo=UTC)
+    with store.transaction() as session:
+        source = Source(url="https://example.org/feed.xml", kind="feed", name="S", interval=60.0,
+                        consecutive_failures=0, translate=True)
+        session.add(source)
+        session.flush()
+        article = Article(url="https://example.org/a", source_id=source.id, title="Titre", language="fr",
+                          first_seen_at=now, consecutive_failures=0)
+        session.add(article)
+        session.flush()
+        revision = Revision(article_id=article.id, number=1, content_hash=document.content_hash(),
+                            document=document.to_dict(), fetched_at=now)  # an old row: with "text"
+        session.add(revision)
+        session.flush()
+        session.add(Translation(revision_id=revision.id, target="en", engine="e", engine_id="e", model=None,
+                                document=document.to_stored(), flags={}, sentences=2, from_memory=0))
+
+    def stored() -> list[dict]:
+        with store.session() as session:
+            return [*session.scalars(select(Revision.document)), *session.scalars(select(Translation.document))]
+
+    with store.engine.begin() as connection:
+        command.downgrade(_config(connection), "0007")
+    assert [d["text"] for d in stored()] == ["Un.\n\nDeux", "Un.\n\nDeux"]
+    with store.engine.begin() as connection:
+        command.upgrade(_config(connection), "head")
+    assert stored() == [document.to_stored(), document.to_stored()]
+    assert Document.from_dict(stored()[0]) == document

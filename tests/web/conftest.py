@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from babelwire.config import Settings, load_settings
 from babelwire.document import Document
+from babelwire.pipeline.subscriptions import SourceService
 from babelwire.store import Store
 from babelwire.store.models import Article, Revision, Source, Story, Translation
 
@@ -123,5 +124,5 @@ def newsroom(store: Store) -> Newsroom:
 def client(store: Store, settings: Settings) -> Iterator[TestClient]:
     from babelwire.web.app import create_app
 
-    with TestClient(create_app(store, settings)) as test_client:
+    with TestClient(create_app(store, settings, sources=SourceService(store, settings))) as test_client:
         yield test_client

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from babelwire.config import Settings
 from babelwire.loopback import LoopbackServer
+from babelwire.pipeline.subscriptions import SourceService
 from babelwire.store import Store
 from tests.newsfixtures import NewsSite
 
@@ -20,7 +21,7 @@ def admin_client(store: Store, settings: Settings) -> Iterator[TestClient]:
     from babelwire.web.app import create_app
 
     settings.admin.token = TOKEN
-    with TestClient(create_app(store, settings)) as client:
+    with TestClient(create_app(store, settings, sources=SourceService(store, settings))) as client:
         yield client
 
 
@@ -68,3 +69,25 @@ def test_unusable_url_is_a_readable_422(admin_client, server: LoopbackServer):
     response = admin_client.post("/api/sources", json={"url": server.url("/missing.xml")},
                                  headers={"Authorization": f"Bearer {TOKEN}"})
     assert response.status_code == 422 and "cannot add" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("body", [
+    {"url": "https://example.org/" + "a" * 2100},
+    {"url": "https://example.org/feed.xml", "name": "n" * 301},
+    {"url": "https://example.org/feed.xml", "lang": "xx-invalid-42-toolong"},
+    {"url": ""},
+    {"url": "javascript:alert(1)"},
+])
+def test_over_long_or_malformed_new_sources_are_422(admin_client, body):
+    response = admin_client.post("/api/sources", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 422
+
+
+def test_an_app_built_without_source_management_says_so(store: Store, settings: Settings):
+    from babelwire.web.app import create_app
+
+    settings.admin.token = TOKEN
+    with TestClient(create_app(store, settings)) as client:
+        response = client.post("/api/sources", json={"url": "https://example.org/feed.xml"},
+                               headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 503 and "babelwire serve" in response.json()["detail"]

@@ -39,7 +39,7 @@ def test_if_modified_since_gets_304(client, filled):
 def test_a_change_in_the_store_changes_the_answer(client, newsroom, filled):
     first = client.get("/")
     newsroom.article(newsroom.source("Autre"), "Deuxième", ["Deux."], translation=("Second", ["Two."]))
-    client.app.state.web.clock.invalidate()  # as if the 1 s stamp interval had passed
+    # No invalidate(): every request asks the store whether anything committed.
 
     second = client.get("/", headers={"If-None-Match": first.headers["etag"]})
 
@@ -83,3 +83,32 @@ def test_concurrent_requests_for_an_uncached_answer_share_one_render(store):
     assert renders == 1
     assert {a.status_code for a in answers} == {200} and {a.text for a in answers} == {"render 1"}
     assert len({a.headers["etag"] for a in answers}) == 1
+
+
+def test_a_poll_invalidates_source_health_only(client, newsroom, filled):
+    """The rule: content changes invalidate every answer; polling state only the health answers."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from babelwire.store.models import Source
+
+    article = filled
+    page, health = client.get(f"/articles/{article}"), client.get("/api/sources")
+    cache = client.app.state.web.clock
+    content = cache.content
+    with newsroom.store.transaction() as session:
+        session.execute(update(Source).values(last_polled_at=datetime.now(UTC), consecutive_failures=3))
+    again = client.get(f"/articles/{article}", headers={"If-None-Match": page.headers["etag"]})
+    assert again.status_code == 304 and cache.content == content
+    changed = client.get("/api/sources", headers={"If-None-Match": health.headers["etag"]})
+    assert changed.status_code == 200 and {s["consecutive_failures"] for s in changed.json()} == {3}
+
+
+def test_a_stale_answer_is_never_served_after_a_write_in_another_process(client, newsroom, filled):
+    first = client.get("/api/articles")
+    for i in range(3):  # each write is seen by the very next request (no interval)
+        newsroom.article(newsroom.source(f"Autre {i}"), f"Nouveau {i}", ["Un."], translation=(f"New {i}", ["One."]))
+        answer = client.get("/api/articles")
+        assert f"New {i}" in answer.text and answer.headers["etag"] != first.headers["etag"]
+        first = answer

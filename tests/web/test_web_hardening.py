@@ -281,8 +281,8 @@ def test_readers_share_a_render_the_prerenderer_started_in_another_loop(store: S
     rendering a page when readers on the server's loop ask for it; they wait for that render."""
     article = newsroom.article(newsroom.source(), "Réunion OTAN-Russie", FR, translation=("NATO-Russia meeting", EN))
     path = f"/articles/{article}"
-    gate = _Gate(pages_module.article_view)
-    monkeypatch.setattr(pages_module, "article_view", gate)
+    gate = _Gate(pages_module.article_page)
+    monkeypatch.setattr(pages_module, "article_page", gate)
     app = create_app(store, settings)
     cache = _cache(app)
 
@@ -346,9 +346,9 @@ def test_error_answers_carry_the_security_headers(store: Store, settings: Settin
     def broken(*_args: Any, **_kwargs: Any) -> Any:
         raise RuntimeError("the view broke")
 
-    monkeypatch.setattr(pages_module, "article_view", broken)
-    monkeypatch.setattr(api_module, "article_view", broken)
-    monkeypatch.setattr(pages_module, "source_health", broken)
+    monkeypatch.setattr(pages_module, "article_page", broken)
+    monkeypatch.setattr(api_module, "article_page", broken)
+    monkeypatch.setattr(pages_module, "source_list", broken)
     answers[500] = [client.get(f"/articles/{article}"), client.get(f"/api/articles/{article}"),
                     client.get("/sources"), client.head("/sources")]
     for status, responses in answers.items():
@@ -396,8 +396,8 @@ def test_a_render_whose_only_reader_disconnects_is_cancelled(store: Store, setti
     article = newsroom.article(newsroom.source(), "Réunion", FR, translation=("Meeting", EN))
     story = newsroom.story("Une histoire", [article])
     path = f"/stories/{story}"
-    gate = _Gate(pages_module.story_view)
-    monkeypatch.setattr(pages_module, "story_view", gate)
+    gate = _Gate(pages_module.story_page)
+    monkeypatch.setattr(pages_module, "story_page", gate)
     app = create_app(store, settings)
     cache = _cache(app)
 
@@ -431,8 +431,8 @@ def test_a_client_hanging_up_on_the_server_cancels_its_render(store: Store, sett
 
     article = newsroom.article(newsroom.source(), "Réunion", FR, translation=("Meeting", EN))
     story = newsroom.story("Une histoire", [article])
-    gate = _Gate(pages_module.story_view)
-    monkeypatch.setattr(pages_module, "story_view", gate)
+    gate = _Gate(pages_module.story_page)
+    monkeypatch.setattr(pages_module, "story_page", gate)
     app = create_app(store, settings)
     cache = _cache(app)
 
@@ -459,8 +459,8 @@ def test_a_render_goes_on_while_one_of_its_readers_is_still_there(store: Store, 
                                                                   newsroom: Newsroom, monkeypatch):
     article = newsroom.article(newsroom.source(), "Réunion", FR, translation=("Meeting", EN))
     path = f"/api/articles/{article}"
-    gate = _Gate(api_module.article_view)
-    monkeypatch.setattr(api_module, "article_view", gate)
+    gate = _Gate(api_module.article_page)
+    monkeypatch.setattr(api_module, "article_page", gate)
     app = create_app(store, settings)
     cache = _cache(app)
 
@@ -479,7 +479,8 @@ def test_a_render_goes_on_while_one_of_its_readers_is_still_there(store: Store, 
     first, second = _in_own_loop(scenario)
     assert first.sent == [] and second.status == 200 and b"The NATO-Russia Council" in second.body
     assert (gate.calls, gate.cancelled, gate.finished) == (1, 0, 1)
-    assert _stored(store) == {path}  # saved once, by the render itself
+    assert ("", path, b"") in cache._entries  # cached once, by the render itself
+    assert _stored(store) == set()  # a reader's render stays in memory: only pre-rendering stores pages
 
 
 def test_check_cancelled_outside_a_render_is_a_no_op():
@@ -490,7 +491,7 @@ def test_unknown_query_parameters_do_not_force_renders(client: TestClient, newsr
                                                        monkeypatch):
     story = newsroom.story("Une histoire", two_articles)
     views = {"story": 0, "home": 0}
-    story_view, latest = pages_module.story_view, pages_module.latest_articles
+    story_view, latest = pages_module.story_page, pages_module.article_list
 
     def counting_story(*args: Any, **kwargs: Any) -> Any:
         views["story"] += 1
@@ -500,8 +501,8 @@ def test_unknown_query_parameters_do_not_force_renders(client: TestClient, newsr
         views["home"] += 1
         return latest(*args, **kwargs)
 
-    monkeypatch.setattr(pages_module, "story_view", counting_story)
-    monkeypatch.setattr(pages_module, "latest_articles", counting_latest)
+    monkeypatch.setattr(pages_module, "story_page", counting_story)
+    monkeypatch.setattr(pages_module, "article_list", counting_latest)
     tags = {client.get(f"/stories/{story}?x={i}").headers["etag"] for i in range(5)}
     tags.add(client.get(f"/stories/{story}?utm_source=feed&fbclid=1").headers["etag"])
     assert views["story"] == 1 and len(tags) == 1  # one render for the page, whatever follows the ?

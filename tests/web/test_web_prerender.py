@@ -1,8 +1,9 @@
-"""Pre-rendered pages: stored once, served from the store, never stale after a change."""
+"""Pre-rendered pages: the page cache's second level, under the same rule as the first (never stale)."""
 
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
@@ -11,7 +12,7 @@ from babelwire.config import Settings
 from babelwire.store import Store
 from babelwire.store.models import RenderedPage, Source
 from babelwire.web.app import create_app
-from babelwire.web.prerender import prerender
+from babelwire.web.prerender import cache_of, prerender
 from tests.web.conftest import Newsroom
 
 FR = ["Le Conseil OTAN-Russie s'est réuni à Bruxelles.", "« Des divergences fondamentales », a dit Grouchko."]
@@ -28,17 +29,30 @@ def _fresh(store: Store, settings: Settings) -> TestClient:
     return TestClient(create_app(store, settings))
 
 
-def test_first_view_stores_the_page_and_another_server_serves_it(store: Store, settings: Settings,
-                                                                 newsroom: Newsroom, client: TestClient):
+def test_a_prerendered_page_is_served_by_another_server(store: Store, settings: Settings, newsroom: Newsroom,
+                                                        client: TestClient):
     article = newsroom.article(newsroom.source(), "Réunion OTAN-Russie", FR, translation=("NATO-Russia meeting", EN))
     first = client.get(f"/articles/{article}")
     assert first.status_code == 200 and "The NATO-Russia Council met in Brussels." in first.text
+    assert _rendered(store) == {}  # a reader's first view is cached in memory only
+    assert prerender(store, settings, paths=[f"/articles/{article}"]) == 1
     assert list(_rendered(store)) == [f"/articles/{article}"]
-    other = _fresh(store, settings).get(f"/articles/{article}")
-    assert other.text == first.text and other.headers["etag"] == first.headers["etag"]
-    assert other.headers["content-security-policy"]  # the security headers wrap stored pages too
+    other = _fresh(store, settings)
+    cache = cache_of(other.app)
+    served = other.get(f"/articles/{article}")
+    assert served.text == first.text and served.headers["etag"] == first.headers["etag"]
+    assert served.headers["content-security-policy"]  # the security headers wrap stored pages too
+    assert cache._inflight == {} and ("", f"/articles/{article}", b"") in cache._entries
     again = client.get(f"/articles/{article}", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
+
+
+def test_a_stored_page_of_an_older_stamp_is_never_served(store: Store, settings: Settings, newsroom: Newsroom):
+    article = newsroom.article(newsroom.source(), "Réunion", FR, translation=("Meeting", EN))
+    assert prerender(store, settings) == 1
+    newsroom.revision(article, "Réunion", [*FR, "Détails à suivre."],
+                      translation=("Meeting", [*EN, "Details to follow."]))
+    assert "Details to follow." in _fresh(store, settings).get(f"/articles/{article}").text
 
 
 def test_a_changed_article_is_never_served_stale(store: Store, settings: Settings, newsroom: Newsroom,
@@ -74,9 +88,14 @@ def test_prerender_renders_every_stale_page_once(store: Store, settings: Setting
     assert prerender(store, settings) == 4  # three articles, one story
     assert set(_rendered(store)) == {*(f"/articles/{i}" for i in ids), f"/stories/{story}"}
     assert prerender(store, settings) == 0  # nothing changed
+    with store.transaction() as session:  # a poll that found nothing new: the pages stay current
+        session.execute(update(Source).where(Source.id == source).values(last_polled_at=datetime.now(UTC),
+                                                                          consecutive_failures=1))
+    assert prerender(store, settings) == 0
     newsroom.revision(ids[0], "Article 0", FR, translation=("Article 0, updated", EN))
-    # The article changed, and so did the story it belongs to; the others are current.
-    assert prerender(store, settings) == 2
+    # One rule: any change of content makes every stored page stale (re-rendered on demand, or here).
+    assert prerender(store, settings) == 4
+    assert prerender(store, settings) == 0
 
 
 def test_the_server_keeps_the_newest_pages_rendered(store: Store, settings: Settings, newsroom: Newsroom):

@@ -1,0 +1,151 @@
+"""``babelwire extract`` (one HTML page → a clean article) and ``babelwire article list/show``
+(stored articles)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from babelwire.cli.app import (
+    app,
+    article_app,
+    check_lang,
+    console,
+    fail,
+    open_fetcher,
+    open_store,
+    print_json,
+    settings,
+    short_time,
+)
+from babelwire.errors import BabelwireError
+
+
+@app.command()
+def extract(
+    target: Annotated[str, typer.Argument(help="An HTML file or a URL.")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language hint.", callback=check_lang)] = None,
+) -> None:
+    """Turn one HTML page into a clean article (title, blocks, metadata)."""
+    from babelwire.extract import extract_document
+
+    if target.startswith(("http://", "https://")):
+        cfg = settings()
+        with open_fetcher(cfg) as fetcher:
+            try:
+                result = fetcher.fetch(target)
+            except BabelwireError as exc:
+                raise fail(f"cannot fetch {target}: {exc.reason}", 1) from exc
+        html: str | bytes = result.text
+        url: str | None = result.final_url
+    else:
+        path = Path(target)
+        try:
+            html = path.read_bytes()
+        except OSError as exc:
+            raise fail(f"cannot read {target}: {exc.strerror}") from exc
+        if path.suffix == ".gz":
+            from babelwire.fetch.decompress import gunzip
+
+            try:
+                html = gunzip(html, settings().fetch.max_decompressed_bytes)
+            except BabelwireError as exc:
+                raise fail(f"{target}: {exc.reason}", 1) from exc
+        url = None
+    try:
+        document = extract_document(html, url, language=lang)
+    except BabelwireError as exc:
+        raise fail(f"{target}: {exc.reason}", 1) from exc
+    if as_json:
+        print_json(document.to_dict())
+        return
+    _print_document(document.to_dict())
+
+
+def _print_document(doc: dict[str, Any]) -> None:
+    console.print(doc.get("title") or "(no title)", style="bold", markup=False, highlight=False)
+    meta = [f"{k}: {doc[k]}" for k in ("language", "author", "published", "modified", "url") if doc.get(k)]
+    console.print(" · ".join(meta) + "\n", style="dim", markup=False, highlight=False)
+    for block in doc["blocks"]:
+        prefix = {"heading": "## ", "quote": "> ", "list_item": "• "}.get(block["type"], "")
+        console.print(prefix + block["text"], markup=False, highlight=False)
+        console.print()
+
+
+@article_app.command("list")
+def article_list(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    source: Annotated[int | None, typer.Option("--source", help="Only this source id.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Only this language.", callback=check_lang)] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
+    target: Annotated[str | None, typer.Option(
+        "--to", help="Show titles translated into this language (default: the first target).",
+        callback=check_lang)] = None,
+) -> None:
+    """Stored articles, newest first: the translated title, the original under it."""
+    from babelwire.store.articles import list_articles
+
+    cfg = settings()
+    target = target or (cfg.translate.to[0] if cfg.translate.to else None)
+    rows = list_articles(open_store(cfg), source_id=source, language=lang, limit=limit, target=target)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title="articles")
+    for column in ("id", "source", "lang", "rev", "first seen", "title"):
+        table.add_column(column, overflow="fold", no_wrap=column in {"id", "lang", "rev"})
+    for r in rows:
+        # The translation first (what the reader reads), the original under it.
+        title = escape(r["translated_title"] or r["title"] or "")
+        if r["translated_title"] and r["title"]:
+            title += f"\n[dim]{escape(r['title'])}[/dim]"
+        if r["last_error"]:
+            title += f"\n[red]({escape(r['last_error'])})[/red]"
+        table.add_row(str(r["id"]), escape(r["source"] or ""), escape(r["language"] or ""), str(r["revisions"]),
+                      short_time(r["first_seen_at"])[:16], title)
+    console.print(table)
+
+
+@article_app.command("show")
+def article_show(
+    article_id: int,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """One article with its revisions (oldest first), translations with their quality flags."""
+    from babelwire.store.articles import get_article
+    from babelwire.translate.quality import describe_finding
+
+    data = get_article(open_store(), article_id) if 0 < article_id < 2**63 else None
+    if data is None:
+        raise fail(f"no article {article_id}")
+    if as_json:
+        print_json(data)
+        return
+    console.print(f"[bold]article {data['id']}[/bold] from {data['source']} · {data['url']}")
+    if data["last_error"]:
+        console.print(f"[red]last error ({short_time(data['last_error_at'])}): {data['last_error']}[/red]")
+    for revision in data["revisions"]:
+        console.rule(f"revision {revision['number']} · fetched {short_time(revision['fetched_at'])} · "
+                     f"{revision['content_hash'][:12]}")
+        _print_document(revision["document"])
+        for t in revision.get("translations", []):
+            console.rule(f"machine translation → {t['target']} · {t['engine']} {t['model'] or ''} · "
+                         f"{t['from_memory']}/{t['sentences']} sentences from memory", style="cyan")
+            _print_document(t["document"])
+            # Its flags with their evidence ("block 2 — check: left untranslated: dépens").
+            flags = t["flags"] if isinstance(t["flags"], dict) else {}
+            evidence = flags.get("evidence") if isinstance(flags.get("evidence"), dict) else {}
+            block_evidence = evidence.get("blocks") if isinstance(evidence.get("blocks"), list) else []
+            places = [("title", flags.get("title") or [], evidence.get("title"))]
+            places += [(f"block {i + 1}", names, block_evidence[i] if i < len(block_evidence) else None)
+                       for i, names in enumerate(flags.get("blocks") or [])]
+            for place, names, found in places:
+                found = found if isinstance(found, dict) else {}
+                for name in names:
+                    console.print(f"{place} — check: {describe_finding(name, found.get(name) or [])}",
+                                  markup=False, highlight=False, style="yellow", soft_wrap=True)

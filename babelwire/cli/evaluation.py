@@ -1,0 +1,105 @@
+"""``babelwire eval``: quality of extraction, translation and story grouping on labelled data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from babelwire.cli.app import (
+    check_engine,
+    check_lang,
+    console,
+    err_console,
+    eval_app,
+    fail,
+    print_json,
+    settings,
+    translation_engine,
+)
+from babelwire.errors import ConfigError
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    dataset: Annotated[Path, typer.Argument(help="Folder with evaldata.json and html/.")],
+    limit: Annotated[int | None, typer.Option("--limit", help="Only the first N pages.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Snippet precision/recall/F1 of babelwire and plain trafilatura, overall and per language."""
+    from babelwire.evaluate.extraction import evaluate_extraction, report_dict, report_table
+
+    if not (dataset / "evaldata.json").exists():
+        raise fail(f"{dataset} has no evaldata.json")
+    with Progress(TextColumn("pages"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console) as progress:
+        task = progress.add_task("pages", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        report = evaluate_extraction(dataset, limit=limit, progress=advance)
+    if as_json:
+        print_json(report_dict(report))
+    else:
+        console.print(report_table(report))
+
+
+@eval_app.command("translation")
+def eval_translation(
+    src: Annotated[Path, typer.Option("--src", help="Source sentences, one per line.")],
+    ref: Annotated[Path, typer.Option("--ref", help="Reference translations, one per line.")],
+    source: Annotated[str, typer.Option("--from", help="Source language.", callback=check_lang)],
+    target: Annotated[str, typer.Option("--to", help="Target language.", callback=check_lang)],
+    engine: Annotated[str | None, typer.Option("--engine", callback=check_engine)] = None,
+    model: Annotated[Path | None, typer.Option("--model")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """BLEU and chrF (sacrebleu) against references, and the rate of each quality flag."""
+    from dataclasses import asdict
+
+    from babelwire.evaluate.translation import evaluate_translation, read_lines, report_table
+
+    cfg = settings()
+    try:
+        report = evaluate_translation(read_lines(src), read_lines(ref),
+                                      translation_engine(cfg, engine, source, target, model), source, target)
+    except ConfigError as exc:
+        raise fail(exc.reason) from exc
+    if as_json:
+        print_json(asdict(report))
+    else:
+        console.print(report_table(report))
+
+
+@eval_app.command("stories")
+def eval_stories(
+    dataset: Annotated[Path | None, typer.Argument(help="Labelled dataset (folder of .json/.jsonl, or a file) "
+                                                       "[default: the development set shipped with babelwire].")]
+    = None,
+    method: Annotated[list[str] | None, typer.Option("--method", help="tfidf, embedding, combined (repeat).")]
+    = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """B-cubed precision, recall and F1 of story grouping against labelled groups."""
+    from babelwire.evaluate.stories import STORIES_DEV, evaluate_stories
+
+    dataset = dataset or STORIES_DEV
+    if not dataset.exists():
+        raise fail(f"{dataset} does not exist")
+    report = evaluate_stories(dataset, methods=method or ["tfidf"])
+    if as_json:
+        print_json(report.to_dict())
+        return
+    table = Table(title=f"story grouping on {dataset} (B-cubed)")
+    for column in ("representation", "join", "articles", "events", "stories", "precision", "recall", "F1",
+                   "ms/article"):
+        table.add_column(column, justify="right")
+    for row in report.to_dict()["scores"]:
+        table.add_row(row["method"], f"{row['join']:.2f}", str(row["articles"]), str(row["groups"]),
+                      str(row["stories"]), f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}",
+                      f"{row['ms_per_article']:.1f}")
+    console.print(table)

@@ -1,0 +1,119 @@
+"""``babelwire init`` and ``babelwire config show``: create the home folder, show the settings."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from babelwire.cli.app import (
+    DownloadProgress,
+    app,
+    check_lang,
+    config_app,
+    console,
+    fail,
+    open_store,
+    print_json,
+    settings,
+)
+from babelwire.config import CONFIG_NAME, Settings, default_config_text, describe_settings, shown_value
+from babelwire.errors import BabelwireError
+
+
+@app.command()
+def init(
+    source_lang: Annotated[str | None, typer.Option(
+        "--from", help="Language your sources publish in, e.g. fr: offers its translation model.",
+        callback=check_lang)] = None,
+    pull_model: Annotated[bool | None, typer.Option(
+        "--pull-model/--no-pull-model",
+        help="Download the model for --from → each target language (default: ask when interactive).")] = None,
+) -> None:
+    """Create the home folder with a commented babelwire.toml and an empty database."""
+    cfg = settings()
+    try:
+        cfg.home.mkdir(parents=True, exist_ok=True)
+        if not cfg.config_path.exists():
+            cfg.config_path.write_text(default_config_text(), encoding="utf-8")
+            console.print(f"wrote {escape(str(cfg.config_path))}")
+        else:
+            console.print(f"kept existing {escape(str(cfg.config_path))}")
+    except OSError as exc:
+        raise fail(f"cannot create the home folder {cfg.home}: {exc.strerror or exc} (choose another with --home)",
+                   1) from exc
+    open_store(cfg).close()
+    console.print(f"database ready: {escape(cfg.database_url)}")
+    if source_lang is None and pull_model is not False and sys.stdin.isatty():
+        answer = typer.prompt("Language your sources publish in (e.g. fr; empty to skip)", default="",
+                              show_default=False, err=True).strip()
+        source_lang = check_lang(answer) if answer else None
+    if source_lang and source_lang != "auto":
+        for target in cfg.translate.to:
+            _offer_model(cfg, source_lang, target, pull_model)
+    console.print("next: `babelwire source add URL` (a feed, a sitemap or a site's home page), then "
+                  "`babelwire poll` and `babelwire serve` — or `babelwire run` for both on a schedule",
+                  soft_wrap=True)
+
+
+def _offer_model(cfg: Settings, source: str, target: str, pull: bool | None) -> None:
+    """Pull the neural model for a pair unless one is installed; say which engine is used otherwise."""
+    from babelwire.languages import base_language
+    from babelwire.translate.engines import NoEngineError, resolve_engine
+    from babelwire.translate.models import choose_model, pull_model
+
+    if base_language(source) == base_language(target):
+        return
+    try:
+        engine, _model = resolve_engine(cfg, source, target)
+    except NoEngineError:
+        engine = None
+    if engine == "ct2":
+        console.print(f"{source}→{target}: a neural model is installed")
+        return
+    try:
+        choice = choose_model(source, target)
+    except BabelwireError as exc:
+        console.print(f"{source}→{target}: {escape(exc.reason)}")
+        return
+    if pull is None:
+        pull = sys.stdin.isatty() and typer.confirm(
+            f"Download the {source}→{target} model {choice.local_name}?", default=True, err=True)
+    if not pull:
+        now = f"translating with {engine} until then" if engine else "articles stay untranslated until then"
+        console.print(f"{source}→{target}: no neural model; `babelwire models pull {source} {target}` "
+                      f"downloads one ({now})", soft_wrap=True)
+        return
+    try:
+        with DownloadProgress() as progress:
+            path = pull_model(source, target, cfg.models_dir, progress=progress)
+    except BabelwireError as exc:
+        raise fail(exc.reason, 1) from exc
+    console.print(f"installed {escape(str(path))}")
+
+
+@config_app.command("show")
+def config_show(as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False) -> None:
+    """Every setting: toml key, environment variable, default, current value."""
+    cfg = settings()
+    if as_json:
+        print_json([
+            {"setting": key, "env": env, "default": default, "doc": doc,
+             "current": shown_value(getattr(getattr(cfg, key.strip("[").split("] ")[0]), key.split("] ")[1]))}
+            for key, env, default, doc in describe_settings()
+        ])
+        return
+    # One setting per paragraph, not a table: variable names stay whole at 80 columns.
+    console.print(f"settings from {cfg.home / CONFIG_NAME} and BABELWIRE_* variables", markup=False)
+    shown_section = None
+    for key, env, default, doc in describe_settings():
+        section, name = key.strip("[").split("] ")
+        if section != shown_section:
+            console.print(f"\n[{section}]", markup=False, style="bold")
+            shown_section = section
+        current = repr(shown_value(getattr(getattr(cfg, section), name)))
+        changed = "" if current == default else f"   (default {default})"
+        console.print(f"{name} = {current}{changed}", markup=False, soft_wrap=True)
+        console.print(f"    {env}: {doc}", markup=False, style="dim")

@@ -1,0 +1,572 @@
+"""Every read query of the reader, the JSON API, the feeds and the CLI's read commands.
+
+Each returns read models (``store.readmodels``), never ORM rows or loose dicts. Queries select
+columns with SQLAlchemy Core (no ORM objects are loaded: a page nobody has rendered yet costs a
+few index lookups and the JSON decoding of one or two documents), a few round trips per page.
+``ReadStore`` is the same database for reading only, without SQLite's write lock.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from itertools import pairwise, zip_longest
+from typing import Any, Literal
+
+from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from babelwire.flags import FLAG_DESCRIPTIONS, describe_finding
+from babelwire.languages import language_name
+from babelwire.store.database import Store
+from babelwire.store.models import Article, ArticleURL, ErrorRecord, Revision, Source, Story, Translation, utcnow
+from babelwire.store.readmodels import (
+    ArticleDetail,
+    ArticleRecord,
+    ArticleSummary,
+    Block,
+    Flag,
+    Quote,
+    RevisionDiff,
+    RevisionInfo,
+    SearchHit,
+    SourceHealth,
+    StoredDocument,
+    StoredRevision,
+    StoredTranslation,
+    StoryArticle,
+    StoryDetail,
+    StorySummary,
+    TranslationInfo,
+    TranslationText,
+)
+
+MAX_DIFFS = 5  # revision pairs diffed on an article page (newest first); older ones: not shown
+LEAD_CHARS = 400  # a story article's lead is cut (at a word) beyond this
+Differ = Callable[[str, dict[str, Any], str, dict[str, Any]], str]
+
+
+class ReadStore(Store):
+    """The same database for reading only. On SQLite its transactions are deferred (WAL readers
+    never wait for each other or for a writer), where ``Store`` begins every transaction
+    IMMEDIATE, which would serialise concurrent page views behind one lock."""
+
+    def __init__(self, store: Store, *, pool_size: int = 8) -> None:  # no super(): no migration, own engine
+        self.url = store.url
+        self.is_sqlite = store.is_sqlite
+        self.writer = store
+        if not store.is_sqlite:
+            self.engine = store.engine
+        else:
+            self.engine = create_engine(store.url, connect_args={"check_same_thread": False, "timeout": 60},
+                                        pool_size=pool_size, max_overflow=4 * pool_size)
+
+            @event.listens_for(self.engine, "connect")
+            def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+                dbapi_connection.isolation_level = None
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA query_only=ON")
+                cursor.execute("PRAGMA busy_timeout=60000")
+                cursor.close()
+
+            @event.listens_for(self.engine, "begin")
+            def _on_begin(connection: Any) -> None:
+                # One snapshot per page (several queries), without the write lock.
+                connection.exec_driver_sql("BEGIN")
+
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def migrate(self) -> None:
+        """Nothing to do: the writing store migrated the schema."""
+
+    def close(self) -> None:
+        if self.engine is not self.writer.engine:
+            self.engine.dispose()
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+# --- shared rules ---------------------------------------------------------------------------------
+def mt_label(source_lang: str | None, engine: str, model: str | None) -> str:
+    """The notice every machine translation carries, naming the engine and model."""
+    origin = f"from {language_name(source_lang)} " if source_lang else ""
+    by = f"{engine} ({model})" if model else engine
+    return f"Machine translation {origin}by {by}. Not reviewed by a human."
+
+
+def describe_flags(names: Sequence[str], evidence: Any = None) -> list[Flag]:
+    """Each flag with its description, its evidence (strings; none on translations stored before
+    evidence was kept) and ``detail``, the one line a reader sees ("left untranslated: …")."""
+    if not names:
+        return []
+    found = evidence if isinstance(evidence, dict) else {}
+    described = []
+    for name in names:
+        items = found.get(name)
+        items = [str(e) for e in items] if isinstance(items, list) else []
+        described.append(Flag(name=name, description=FLAG_DESCRIPTIONS.get(name, name), evidence=items,
+                              detail=describe_finding(name, items)))
+    return described
+
+
+def document_text(document: dict[str, Any] | None) -> str:
+    """The plain text of a stored document: its blocks joined by blank lines (not stored)."""
+    return "\n\n".join(block.get("text") or "" for block in (document or {}).get("blocks") or [])
+
+
+def lead_of(document: dict[str, Any] | None) -> str | None:
+    """The lead of a story article: its first non-empty block that is not a heading, cut at a word
+    after ``LEAD_CHARS`` characters."""
+    for block in (document or {}).get("blocks") or []:
+        text = (block.get("text") or "").strip()
+        if block.get("type") != "heading" and text:
+            return text[:LEAD_CHARS].rsplit(" ", 1)[0] + "…" if len(text) > LEAD_CHARS else text
+    return None
+
+
+def _no_translation_note(language: str | None, target: str, available: list[str], reason: str | None = None) -> str:
+    if language and language == target:
+        return f"This article is in {language_name(target)}: no translation needed. Showing the original."
+    if not language:
+        return "The language of this article is unknown, so it was not translated. Showing the original."
+    also = f" (available: {', '.join(language_name(t) for t in available)})" if available else ""
+    why = f" Not translated: {reason}." if reason else ""
+    return (f"No {language_name(target)} translation of this version yet{also}.{why} "
+            f"Showing the original in {language_name(language)}.")
+
+
+def _flag_evidence(flags: Any) -> tuple[Any, list[Any]]:
+    """(title evidence, per-block evidence) of a translation's stored flags; empty for old rows."""
+    evidence = flags.get("evidence") if isinstance(flags, dict) else None
+    if not isinstance(evidence, dict):
+        return {}, []
+    blocks = evidence.get("blocks")
+    return evidence.get("title"), blocks if isinstance(blocks, list) else []
+
+
+# --- articles -------------------------------------------------------------------------------------
+def newest_revision_id() -> Any:
+    """Correlated subquery: the id of the current article's newest revision."""
+    return (
+        select(Revision.id).where(Revision.article_id == Article.id).order_by(Revision.number.desc()).limit(1)
+        .correlate(Article).scalar_subquery()
+    )
+
+
+def latest_articles(
+    store: Store, *, target: str | None, source_id: int | None = None, language: str | None = None,
+    story_id: int | None = None, ids: list[int] | None = None, limit: int | None = 30, offset: int = 0,
+    by: Literal["published", "seen"] = "published",
+) -> list[ArticleSummary]:
+    """Articles newest first with outlet, language, times, revision count and the title translated
+    into ``target`` (None when there is no translation yet, or no target). ``by="published"``
+    orders them by publication time (``Article.listed_at``) as readers expect; ``by="seen"`` by
+    when babelwire first saw them, so a feed shows an old article found today at the top."""
+    newest = newest_revision_id()
+    revision_count = (
+        select(func.count(Revision.id)).where(Revision.article_id == Article.id).correlate(Article)
+        .scalar_subquery()
+    )
+    t = aliased(Translation)
+    query = (
+        select(Article.id, Article.url, Article.title, Article.language, Article.source_id, Source.name,
+               Source.language.label("source_language"), Article.first_seen_at, Article.published,
+               Article.modified, Article.last_changed_at, Article.story_id, Article.last_error,
+               revision_count.label("revisions"), newest.label("revision_id"),
+               t.document["title"].as_string().label("translated_title"), t.engine, t.model)
+        .join(Source, Source.id == Article.source_id)
+        .outerjoin(t, (t.revision_id == newest) & (t.target == (target or "")))
+        .order_by((Article.listed_at if by == "published" else Article.first_seen_at).desc(), Article.id.desc())
+        .offset(offset)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    if source_id is not None:
+        query = query.where(Article.source_id == source_id)
+    if language is not None:
+        query = query.where(Article.language == language)
+    if story_id is not None:
+        query = query.where(Article.story_id == story_id)
+    if ids is not None:
+        query = query.where(Article.id.in_(ids))
+    with store.session() as session:
+        return [
+            ArticleSummary(
+                id=row.id, url=row.url, title=row.title, translated_title=row.translated_title, target=target or "",
+                language=row.language or row.source_language, source=row.name, source_id=row.source_id,
+                story_id=row.story_id, revisions=row.revisions, engine=row.engine, model=row.model,
+                first_seen_at=_iso(row.first_seen_at), published=_iso(row.published), modified=_iso(row.modified),
+                updated=_iso(row.last_changed_at or row.first_seen_at), revision_id=row.revision_id,
+                article_language=row.language, last_error=row.last_error,
+            )
+            for row in session.execute(query)
+        ]
+
+
+def article_detail(store: Store, article_id: int, *, target: str, diff: Differ | None = None,
+                   max_diffs: int = MAX_DIFFS) -> ArticleDetail | None:
+    """An article in ``target``: aligned blocks (original + translation + flags), the MT label,
+    the revision history and, with ``diff`` (``web.diff.revision_diff``), the word diffs of the
+    newest ``max_diffs`` revision pairs. Documents are loaded only for the revisions shown."""
+    with store.session() as session:
+        article = session.execute(
+            select(Article.url, Article.source_id, Article.story_id, Article.language, Article.title,
+                   Article.published, Article.modified, Article.first_seen_at, Source.name)
+            .outerjoin(Source, Source.id == Article.source_id).where(Article.id == article_id)
+        ).first()
+        if article is None:
+            return None
+        revisions: list[Any] = []
+        targets: dict[int, list[str]] = {}
+        for row in session.execute(
+            select(Revision.id, Revision.number, Revision.fetched_at, Revision.content_hash, Translation.target)
+            .outerjoin(Translation, Translation.revision_id == Revision.id)
+            .where(Revision.article_id == article_id).order_by(Revision.number, Translation.target)
+        ):
+            if row.id not in targets:
+                revisions.append(row)
+                targets[row.id] = []
+            if row.target is not None:
+                targets[row.id].append(row.target)
+        newest = revisions[-1] if revisions else None
+        shown = revisions[-(max_diffs + 1):] if diff is not None and len(revisions) > 1 else revisions[-1:]
+        documents: dict[int, dict[str, Any]] = dict(session.execute(  # type: ignore[arg-type]
+            select(Revision.id, Revision.document).where(Revision.id.in_([r.id for r in shown])))
+            .all()) if shown else {}
+        translation = session.execute(
+            select(Translation.engine, Translation.model, Translation.created_at, Translation.document,
+                   Translation.flags, Translation.provenance)
+            .where(Translation.revision_id == newest.id, Translation.target == target)
+        ).first() if newest is not None and target in targets[newest.id] else None
+        original = documents.get(newest.id) if newest is not None else None
+        original = original or {"title": article.title, "blocks": []}
+        language = article.language or original.get("language")
+        available = targets[newest.id] if newest is not None else []
+        reason = None
+        if translation is None and language and language != target:
+            # Why the newest revision has no translation, if translating it failed: the article's
+            # own record, else its source's (one failing pair records one reason per source).
+            since = newest.fetched_at if newest is not None else article.first_seen_at
+            reason = session.scalar(
+                select(ErrorRecord.reason)
+                .where(ErrorRecord.stage == "translate", ErrorRecord.at >= since,
+                       (ErrorRecord.article_id == article_id)
+                       | ((ErrorRecord.article_id.is_(None)) & (ErrorRecord.source_id == article.source_id)))
+                .order_by(ErrorRecord.article_id.is_(None), ErrorRecord.at.desc()).limit(1)
+            )
+
+    translated = translation.document if translation is not None else None
+    flags = (translation.flags or {}) if translation is not None else {}
+    block_flags = flags.get("blocks", []) if isinstance(flags, dict) else []
+    title_evidence, block_evidence = _flag_evidence(flags)
+    blocks = []
+    for i, (o, t) in enumerate(zip_longest(original.get("blocks", []), translated["blocks"] if translated else [])):
+        names = block_flags[i] if i < len(block_flags) else None
+        blocks.append(Block.model_construct(
+            index=i, type=(t or o or {}).get("type", "paragraph"),
+            original=o["text"] if o else None, translated=t["text"] if t else None,
+            flags=describe_flags(names, block_evidence[i] if i < len(block_evidence) else None) if names else [],
+        ))
+    diffs = []
+    if diff is not None:
+        for old, new in list(pairwise(shown))[::-1]:
+            diffs.append(RevisionDiff(**{"from": old.number}, to=new.number, fetched_at=_iso(new.fetched_at),
+                                      html=diff(old.content_hash, documents[old.id], new.content_hash,
+                                                documents[new.id])))
+    info = None
+    if translation is not None:
+        provenance = translation.provenance or {}
+        info = TranslationInfo(
+            target=target, engine=translation.engine, model=translation.model,
+            created_at=_iso(translation.created_at), label=mt_label(language, translation.engine, translation.model),
+            license=provenance.get("license"), license_url=provenance.get("license_url"),
+            attribution=provenance.get("attribution"), model_url=provenance.get("url"),
+            title_flags=describe_flags(flags.get("title", []) if isinstance(flags, dict) else [], title_evidence),
+        )
+    return ArticleDetail(
+        id=article_id, url=article.url, source=article.name, source_id=article.source_id, story_id=article.story_id,
+        language=language, target=target, title=original.get("title") or article.title,
+        translated_title=translated.get("title") if translated else None, author=original.get("author"),
+        published=_iso(article.published), modified=_iso(article.modified), first_seen_at=_iso(article.first_seen_at),
+        updated=_iso(newest.fetched_at if newest is not None else article.first_seen_at),
+        translation=info, note=None if info is not None else _no_translation_note(language, target, available, reason),
+        available_targets=available, blocks=blocks,
+        revisions=[RevisionInfo(number=r.number, fetched_at=_iso(r.fetched_at), content_hash=r.content_hash,
+                                targets=targets[r.id]) for r in reversed(revisions)],
+        diffs=diffs,
+    )
+
+
+def article_record(store: Store, article_id: int) -> ArticleRecord | None:
+    """One article with every revision (oldest first) and their translations (``article show``)."""
+    with store.session() as session:
+        article = session.execute(
+            select(Article.__table__, Source.name.label("source_name"))
+            .outerjoin(Source, Source.id == Article.source_id).where(Article.id == article_id)
+        ).first()
+        if article is None:
+            return None
+        urls = sorted(session.scalars(select(ArticleURL.url).where(ArticleURL.article_id == article_id)))
+        revisions = session.execute(
+            select(Revision.id, Revision.number, Revision.fetched_at, Revision.content_hash, Revision.document)
+            .where(Revision.article_id == article_id).order_by(Revision.number)
+        ).all()
+        translations: dict[int, list[StoredTranslation]] = defaultdict(list)
+        if revisions:
+            for t in session.execute(
+                select(Translation.__table__).where(Translation.revision_id.in_([r.id for r in revisions]))
+                .order_by(Translation.target)
+            ):
+                translations[t.revision_id].append(StoredTranslation(
+                    target=t.target, engine=t.engine, engine_id=t.engine_id, model=t.model,
+                    created_at=_iso(t.created_at), seconds=round(t.seconds, 3), sentences=t.sentences,
+                    from_memory=t.from_memory, document=StoredDocument.model_validate(t.document or {}),
+                    flags=t.flags, provenance=t.provenance or {}))
+        newest_at = revisions[-1].fetched_at if revisions else article.first_seen_at
+        translate_error = session.scalar(
+            select(ErrorRecord.reason)
+            .where(ErrorRecord.stage == "translate", ErrorRecord.at >= newest_at,
+                   (ErrorRecord.article_id == article_id)
+                   | ((ErrorRecord.article_id.is_(None)) & (ErrorRecord.source_id == article.source_id)))
+            .order_by(ErrorRecord.article_id.is_(None), ErrorRecord.at.desc()).limit(1)
+        )
+    return ArticleRecord(
+        id=article.id, url=article.url, urls=urls, translate_error=translate_error, source=article.source_name,
+        source_id=article.source_id, story=article.story_id, story_id=article.story_id, language=article.language,
+        title=article.title, published=_iso(article.published), modified=_iso(article.modified),
+        first_seen_at=_iso(article.first_seen_at), last_checked_at=_iso(article.last_checked_at),
+        last_error=article.last_error, last_error_at=_iso(article.last_error_at),
+        consecutive_failures=article.consecutive_failures,
+        revisions=[StoredRevision(id=r.id, number=r.number, fetched_at=_iso(r.fetched_at), content_hash=r.content_hash,
+                                  document=StoredDocument.model_validate(r.document or {}),
+                                  translations=translations.get(r.id, [])) for r in revisions],
+    )
+
+
+def revision_texts(
+    store: Store, revision_ids: list[int], *, target: str
+) -> dict[int, tuple[StoredDocument, TranslationText | None]]:
+    """For each revision id: its original document and its translation into ``target`` (or
+    None). For feeds, which show the full text."""
+    if not revision_ids:
+        return {}
+    with store.session() as session:
+        originals = session.execute(select(Revision.id, Revision.document).where(Revision.id.in_(revision_ids))).all()
+        translations = {
+            t.revision_id: t for t in session.execute(
+                select(Translation.revision_id, Translation.engine, Translation.model, Translation.created_at,
+                       Translation.provenance, Translation.document)
+                .where(Translation.revision_id.in_(revision_ids), Translation.target == target))
+        }
+    return {
+        revision_id: (StoredDocument.model_validate(document or {}),
+                      None if (t := translations.get(revision_id)) is None else TranslationText(
+                          engine=t.engine, model=t.model, created_at=_iso(t.created_at),
+                          provenance=t.provenance or {}, document=StoredDocument.model_validate(t.document or {})))
+        for revision_id, document in originals
+    }
+
+
+def source_names(store: Store) -> list[tuple[int, str]]:
+    """(id, name) of every source, for filters."""
+    with store.session() as session:
+        return [(row.id, row.name) for row in session.execute(select(Source.id, Source.name).order_by(Source.name))]
+
+
+def article_languages(store: Store) -> list[str]:
+    """The languages articles are written in, for filters."""
+    with store.session() as session:
+        return sorted(lang for lang in session.scalars(select(Article.language).distinct()) if lang)
+
+
+# --- stories --------------------------------------------------------------------------------------
+def story_of(store: Store, article_id: int) -> int | None:
+    """The id of the story an article belongs to, or None."""
+    with store.session() as session:
+        return session.scalar(select(Article.story_id).where(Article.id == article_id))
+
+
+def list_stories(store: Store, *, limit: int | None = 30, offset: int = 0, language: str | None = None,
+                 ids: list[int] | None = None) -> list[StorySummary]:
+    """Stories, most recently active first, with their outlets and the languages they were reported in."""
+    query = (select(Story.id, Story.title, Story.start_at, Story.end_at, Story.updated_at, Story.article_count)
+             .order_by(Story.end_at.desc(), Story.id.desc()).offset(offset))
+    if limit is not None:
+        query = query.limit(limit)
+    if language is not None:
+        query = query.where(Story.id.in_(select(Article.story_id).where(Article.language == language)))
+    if ids is not None:
+        query = query.where(Story.id.in_(ids))
+    with store.session() as session:
+        stories = session.execute(query).all()
+        outlets: dict[int, set[str]] = defaultdict(set)
+        languages: dict[int, set[str]] = defaultdict(set)
+        if stories:
+            for story_id, name, lang in session.execute(
+                select(Article.story_id, Source.name, Article.language)
+                .join(Source, Source.id == Article.source_id)
+                .where(Article.story_id.in_([s.id for s in stories]))
+            ):
+                outlets[story_id].add(name)
+                if lang:
+                    languages[story_id].add(lang)
+    return [
+        StorySummary(id=s.id, title=s.title, start_at=_iso(s.start_at), end_at=_iso(s.end_at),
+                     article_count=s.article_count, outlets=sorted(outlets[s.id]), languages=sorted(languages[s.id]),
+                     updated_at=_iso(s.updated_at))
+        for s in stories
+    ]
+
+
+def story_summary(store: Store, story_id: int) -> StorySummary | None:
+    """One story's own fields (title, span, article count, outlets), or None."""
+    found = list_stories(store, limit=1, ids=[story_id])
+    return found[0] if found else None
+
+
+def story_detail(store: Store, *, story_id: int | None = None, article_id: int | None = None,
+                 target: str | None = None) -> StoryDetail | None:
+    """A story with each article side by side (outlet, titles, lead, quotations), oldest first;
+    with ``article_id`` instead, that article alone as a group of one (``id`` None), by the same
+    rules. ``target`` picks the translation shown; by default the one the article was grouped by."""
+    from babelwire.stories.quotes import extract_quotes, translated_quotes
+
+    at = func.coalesce(Article.published, Article.first_seen_at)
+    with store.session() as session:
+        story = None
+        if story_id is not None:
+            story = session.execute(select(Story.id, Story.title, Story.start_at, Story.end_at, Story.article_count)
+                                    .where(Story.id == story_id)).first()
+            if story is None:
+                return None
+        rows = session.execute(
+            select(Article.id, Article.url, Article.title, Article.language, Article.story_features,
+                   at.label("at"), Source.name, Source.language.label("source_language"))
+            .join(Source, Source.id == Article.source_id)
+            .where(Article.story_id == story_id if story_id is not None else Article.id == article_id)
+            .order_by(at, Article.id)
+        ).all()
+        if story is None and not rows:
+            return None
+        newest = dict(session.execute(  # article id → its newest revision id
+            select(Revision.article_id, func.max(Revision.id))
+            .where(Revision.article_id.in_([a.id for a in rows])).group_by(Revision.article_id)
+        ).all()) if rows else {}
+        documents = dict(session.execute(
+            select(Revision.id, Revision.document).where(Revision.id.in_(newest.values()))).all()) if newest else {}
+        translations: dict[int, list[Any]] = defaultdict(list)
+        if newest:
+            for t in session.execute(select(Translation.id, Translation.revision_id, Translation.target,
+                                            Translation.document)
+                                     .where(Translation.revision_id.in_(newest.values())).order_by(Translation.target)):
+                translations[t.revision_id].append(t)
+    articles = []
+    for row in rows:
+        revision_id = newest.get(row.id)
+        original = documents.get(revision_id) or {}
+        translation = _pick(translations.get(revision_id, []) if revision_id else [], target, row.story_features)
+        language = row.language or row.source_language
+        shown = translation.document if translation is not None else original
+        quotes = (translated_quotes(original, shown) if translation is not None
+                  else extract_quotes(shown, language or ""))
+        articles.append(StoryArticle(
+            id=row.id, url=row.url, source=row.name, language=language, title=original.get("title") or row.title,
+            translated_title=translation.document.get("title") if translation is not None else None,
+            translation_target=translation.target if translation is not None else None,
+            published=_iso(row.at), lead=lead_of(shown),
+            quotes=[Quote(speaker=q.speaker, text=q.text) for q in quotes],
+        ))
+    outlets = sorted({a.source for a in articles if a.source})
+    languages = sorted({a.language for a in articles if a.language})
+    if story is not None:
+        return StoryDetail(id=story.id, title=story.title, start_at=_iso(story.start_at), end_at=_iso(story.end_at),
+                           article_count=story.article_count, outlets=outlets, languages=languages, articles=articles)
+    times = [a.published for a in articles if a.published]
+    first = articles[0]
+    return StoryDetail(id=None, title=first.translated_title or first.title, start_at=min(times, default=None),
+                       end_at=max(times, default=None), article_count=len(articles), outlets=outlets,
+                       languages=languages, articles=articles)
+
+
+def _pick(translations: list[Any], target: str | None, features: dict[str, Any] | None) -> Any:
+    if target is not None:
+        return next((t for t in translations if t.target == target), None)
+    basis = (features or {}).get("basis", "")
+    grouped_by = basis.split(":t")[-1] if ":t" in basis else None
+    return next((t for t in translations if str(t.id) == grouped_by), translations[0] if translations else None)
+
+
+# --- sources and search ---------------------------------------------------------------------------
+def source_health(store: Store) -> list[SourceHealth]:
+    """Every source with its health: last success, last error, failures, articles, recent article errors."""
+    since = utcnow() - timedelta(hours=24)
+    with store.session() as session:
+        counts = dict(session.execute(
+            select(Article.source_id, func.count(Article.id)).group_by(Article.source_id)).all())
+        errors = dict(session.execute(
+            select(ErrorRecord.source_id, func.count(ErrorRecord.id))
+            .where(ErrorRecord.stage == "article", ErrorRecord.at >= since).group_by(ErrorRecord.source_id)
+        ).all())
+        sources = session.execute(
+            select(Source.id, Source.name, Source.url, Source.kind, Source.language, Source.interval,
+                   Source.last_success_at, Source.last_error, Source.last_error_at, Source.consecutive_failures,
+                   Source.next_poll_at).order_by(Source.id)).all()
+    return [
+        SourceHealth(id=s.id, name=s.name, url=s.url, kind=s.kind, language=s.language, interval=s.interval,
+                     articles=counts.get(s.id, 0), last_success_at=_iso(s.last_success_at), last_error=s.last_error,
+                     last_error_at=_iso(s.last_error_at), consecutive_failures=s.consecutive_failures,
+                     next_poll_at=_iso(s.next_poll_at), article_errors=errors.get(s.id, 0))
+        for s in sources
+    ]
+
+
+def search_hits(store: Store, q: str, *, limit: int, offset: int = 0) -> list[SearchHit]:
+    """Search results with each article's outlet, original language and times."""
+    from babelwire.store.search import search
+
+    hits = search(store, q, limit=limit, offset=offset)
+    if not hits:
+        return []
+    with store.session() as session:
+        rows = {row.id: row for row in session.execute(
+            select(Article.id, Article.url, Article.language, Article.published, Source.name,
+                   Source.language.label("source_language"))
+            .join(Source, Source.id == Article.source_id).where(Article.id.in_([h["article_id"] for h in hits])))}
+    found = []
+    for h in hits:
+        if (row := rows.get(h["article_id"])) is not None:
+            language = row.language or row.source_language
+            found.append(SearchHit(id=row.id, title=h["title"], lang=h["lang"] or language, snippet=str(h["snippet"]),
+                                   language=language, source=row.name, url=row.url, published=_iso(row.published)))
+    return found
+
+
+# --- caching --------------------------------------------------------------------------------------
+def change_stamp(session: Session) -> tuple[tuple[Any, ...], datetime | None]:
+    """A value that changes whenever anything a reader sees changes, and the time of the latest
+    change: index-backed maxima and counts, one round trip."""
+
+    def scalar(query: Any) -> Any:
+        return query.scalar_subquery()
+
+    row = session.execute(select(
+        scalar(select(func.max(Revision.id))),
+        scalar(select(func.max(Translation.id))),
+        scalar(select(func.max(Article.id))),
+        scalar(select(func.count(Article.id))),
+        scalar(select(func.max(Story.updated_at))),
+        scalar(select(func.count(Story.id))),
+        scalar(select(func.count(Source.id))),
+        scalar(select(func.max(Source.id))),
+        scalar(select(func.max(Source.last_polled_at))),
+        scalar(select(func.max(Source.last_error_at))),
+        scalar(select(func.sum(Source.consecutive_failures))),
+        scalar(select(func.max(ErrorRecord.id))),
+        scalar(select(Revision.fetched_at).order_by(Revision.id.desc()).limit(1)),
+        scalar(select(Translation.created_at).order_by(Translation.id.desc()).limit(1)),
+    )).one()
+    times = [value for value in (row[4], row[8], row[12], row[13]) if isinstance(value, datetime)]
+    return tuple(row), max(times) if times else None
