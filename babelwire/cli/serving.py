@@ -136,7 +136,7 @@ def render() -> None:
 
     cfg = settings()
     store = open_store(cfg)
-    from babelwire.store.reading import ReadStore
+    from babelwire.store.queries import ReadStore
 
     paths = recent_paths(ReadStore(store), articles=None, stories=None)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

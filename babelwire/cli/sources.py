@@ -133,13 +133,11 @@ def source_edit(
 @source_app.command("list")
 def source_list(as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False) -> None:
     """Every source with its health: last success, last error, failures, articles."""
-    from dataclasses import asdict
-
-    from babelwire.pipeline.subscriptions import source_health
+    from babelwire.store.queries import source_health
 
     rows = source_health(open_store())
     if as_json:
-        print_json([asdict(r) for r in rows])
+        print_json([r.model_dump() for r in rows])
         return
     if console.width >= 120:
         table = Table(title="sources")

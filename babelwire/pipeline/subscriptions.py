@@ -32,9 +32,10 @@ from babelwire.sources import (
     parse_opml,
     write_opml,
 )
-from babelwire.store import Store
+from babelwire.store import Store, queries
 from babelwire.store.limits import MAX_LANGUAGE, MAX_SOURCE_NAME, MAX_URL, cut_text
 from babelwire.store.models import Article, Source, utcnow
+from babelwire.store.readmodels import SourceHealth
 from babelwire.urls import normalise_url
 
 log = logging.getLogger(__name__)
@@ -224,29 +225,9 @@ def export_opml(store: Store) -> str:
         return write_opml([Outline(url=s.url, title=s.name, language=s.language) for s in sources])
 
 
-@dataclass
-class SourceHealth:
-    id: int
-    name: str
-    url: str
-    kind: str
-    language: str | None
-    interval: float
-    articles: int
-    last_success_at: str | None
-    last_error: str | None
-    last_error_at: str | None
-    consecutive_failures: int
-    next_poll_at: str | None
-    article_errors: int  # article fetch/extract errors recorded in the last 24 h
-
-
 def source_health(store: Store) -> list[SourceHealth]:
-    """Every source with its health, for ``source list`` (a dataclass per source, as the CLI
-    expects); the query and its read model are ``store.queries.source_health``."""
-    from babelwire.store.queries import source_health as health
-
-    return [SourceHealth(**h.model_dump()) for h in health(store)]
+    """Every source with its health (the query and its read model live in the store)."""
+    return queries.source_health(store)
 
 
 def _iso(value: object) -> str | None:

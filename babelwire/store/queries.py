@@ -545,28 +545,33 @@ def search_hits(store: Store, q: str, *, limit: int, offset: int = 0) -> list[Se
 
 
 # --- caching --------------------------------------------------------------------------------------
-def change_stamp(session: Session) -> tuple[tuple[Any, ...], datetime | None]:
-    """A value that changes whenever anything a reader sees changes, and the time of the latest
-    change: index-backed maxima and counts, one round trip."""
+def _scalar(query: Any) -> Any:
+    return query.scalar_subquery()
 
-    def scalar(query: Any) -> Any:
-        return query.scalar_subquery()
 
+def change_stamp(session: Session) -> tuple[tuple[Any, ...], tuple[Any, ...], datetime | None]:
+    """The store's change stamp, in one round trip of index-backed maxima, counts and sums:
+    (content, activity, time of the latest change). *content* moves with every write that can
+    change what a page shows (an article, revision or translation added or removed, a story made,
+    updated or deleted, a source added, removed or renamed); *activity* with the polling state
+    only the source-health answers show (a poll, an error, a failure count)."""
     row = session.execute(select(
-        scalar(select(func.max(Revision.id))),
-        scalar(select(func.max(Translation.id))),
-        scalar(select(func.max(Article.id))),
-        scalar(select(func.count(Article.id))),
-        scalar(select(func.max(Story.updated_at))),
-        scalar(select(func.count(Story.id))),
-        scalar(select(func.count(Source.id))),
-        scalar(select(func.max(Source.id))),
-        scalar(select(func.max(Source.last_polled_at))),
-        scalar(select(func.max(Source.last_error_at))),
-        scalar(select(func.sum(Source.consecutive_failures))),
-        scalar(select(func.max(ErrorRecord.id))),
-        scalar(select(Revision.fetched_at).order_by(Revision.id.desc()).limit(1)),
-        scalar(select(Translation.created_at).order_by(Translation.id.desc()).limit(1)),
+        _scalar(select(func.max(Revision.id))),
+        _scalar(select(func.max(Translation.id))),
+        _scalar(select(func.max(Article.id))),
+        _scalar(select(func.count(Article.id))),
+        _scalar(select(func.max(Story.updated_at))),
+        _scalar(select(func.count(Story.id))),
+        _scalar(select(func.sum(Story.article_count))),
+        _scalar(select(func.count(Source.id))),
+        _scalar(select(func.max(Source.id))),
+        _scalar(select(func.sum(func.length(Source.name) * Source.id))),
+        _scalar(select(Revision.fetched_at).order_by(Revision.id.desc()).limit(1)),
+        _scalar(select(Translation.created_at).order_by(Translation.id.desc()).limit(1)),
+        _scalar(select(func.max(Source.last_polled_at))),
+        _scalar(select(func.max(Source.last_error_at))),
+        _scalar(select(func.sum(Source.consecutive_failures))),
+        _scalar(select(func.max(ErrorRecord.id))),
     )).one()
-    times = [value for value in (row[4], row[8], row[12], row[13]) if isinstance(value, datetime)]
-    return tuple(row), max(times) if times else None
+    times = [value for value in (row[4], row[10], row[11], row[12], row[13]) if isinstance(value, datetime)]
+    return tuple(row[:12]), tuple(row[12:]), max(times) if times else None

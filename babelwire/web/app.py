@@ -32,7 +32,7 @@ from babelwire.config import Settings
 from babelwire.errors import ConfigError
 from babelwire.store.database import Store
 from babelwire.store.models import Article
-from babelwire.store.reading import ReadStore
+from babelwire.store.queries import ReadStore
 from babelwire.web import api, feeds, pages
 from babelwire.web.caching import ChangeClock, ConditionalCacheMiddleware, RouteTable, cancel_at_statements
 from babelwire.web.context import SourceAdmin, WebContext

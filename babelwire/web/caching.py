@@ -1,7 +1,7 @@
 """The page cache: every read-only answer (pages, API, feeds) with ETag, Last-Modified and 304s.
 
 **The one invalidation rule.** An answer is valid while the store's change stamp it was rendered
-under is the current one. The stamp (:func:`read_stamp`) is read from the rows themselves (maxima,
+under is the current one. The stamp (``store.queries.change_stamp``) is read from the rows (maxima,
 counts and sums over indexed columns), so it moves in the very transaction of any write, whoever
 writes (a poll, a worker in another process, the admin API); it has two parts: *content* (what
 pages show) for every answer, plus *activity* (polling state) for the source-health answers only
@@ -49,14 +49,13 @@ from typing import Any, Union, get_args, get_origin
 from urllib.parse import parse_qsl, urlencode
 
 import anyio.to_thread
-from sqlalchemy import event, func, select
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from babelwire.store.database import Store
-from babelwire.store.models import Article, ErrorRecord, Revision, Source, Story, Translation
+from babelwire.store.queries import change_stamp
 from babelwire.web.prerender import RenderedPages, StoredPage, page_key
 from babelwire.web.security import BASE_URL_SCOPE_KEY
 
@@ -187,38 +186,6 @@ def normalise_query(query_string: bytes, info: RouteInfo | None) -> bytes:
     return urlencode([(name, value) for name in sorted(kept) for value in kept[name]]).encode("ascii")
 
 
-def _scalar(query: Any) -> Any:
-    return query.scalar_subquery()
-
-
-def read_stamp(session: Session) -> tuple[tuple[Any, ...], tuple[Any, ...], datetime | None]:
-    """The store's change stamp, in one round trip of index-backed maxima, counts and sums:
-    (content, activity, time of the latest change). *content* moves with every write that can
-    change what a page shows (an article, revision or translation added or removed, a story made,
-    updated or deleted, a source added, removed or renamed); *activity* with the polling state
-    only the source-health answers show (a poll, an error, a failure count)."""
-    row = session.execute(select(
-        _scalar(select(func.max(Revision.id))),
-        _scalar(select(func.max(Translation.id))),
-        _scalar(select(func.max(Article.id))),
-        _scalar(select(func.count(Article.id))),
-        _scalar(select(func.max(Story.updated_at))),
-        _scalar(select(func.count(Story.id))),
-        _scalar(select(func.sum(Story.article_count))),
-        _scalar(select(func.count(Source.id))),
-        _scalar(select(func.max(Source.id))),
-        _scalar(select(func.sum(func.length(Source.name) * Source.id))),
-        _scalar(select(Revision.fetched_at).order_by(Revision.id.desc()).limit(1)),
-        _scalar(select(Translation.created_at).order_by(Translation.id.desc()).limit(1)),
-        _scalar(select(func.max(Source.last_polled_at))),
-        _scalar(select(func.max(Source.last_error_at))),
-        _scalar(select(func.sum(Source.consecutive_failures))),
-        _scalar(select(func.max(ErrorRecord.id))),
-    )).one()
-    times = [value for value in (row[4], row[10], row[11], row[12], row[13]) if isinstance(value, datetime)]
-    return tuple(row[:12]), tuple(row[12:]), max(times) if times else None
-
-
 class _ChangeProbe:
     """Says, in microseconds and without touching a table, whether any transaction may have
     committed since it last looked: SQLite's ``PRAGMA data_version`` (moves when another connection
@@ -308,7 +275,7 @@ class ChangeClock:
     def refresh(self) -> None:
         """Read the stamp from the store now."""
         with self.store.session() as session:
-            content, activity, changed = read_stamp(session)
+            content, activity, changed = change_stamp(session)
         content_version, activity_version = _digest(content), _digest(activity)
         version = content_version + activity_version
         with self._lock:

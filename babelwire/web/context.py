@@ -9,7 +9,7 @@ from starlette.requests import Request
 
 from babelwire.config import Settings
 from babelwire.store.database import Store
-from babelwire.store.reading import ReadStore
+from babelwire.store.queries import ReadStore
 from babelwire.web.caching import ChangeClock, check_cancelled
 from babelwire.web.rendering import Renderer
 from babelwire.web.security import request_base_url
