@@ -13,6 +13,7 @@ background thread (:class:`BackgroundWarmer`) for the newest ones after every co
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import gzip
 import hashlib
 import json
@@ -195,7 +196,15 @@ class Prerenderer:
     def render(self, paths: Iterable[str], *, on_page: Callable[[], None] | None = None,
                stop: threading.Event | None = None) -> int:
         """:meth:`render_async` in an event loop of its own (call it from a thread without one)."""
-        return asyncio.run(self.render_async(paths, on_page=on_page, stop=stop))
+        coroutine = self.render_async(paths, on_page=on_page, stop=stop)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(coroutine)
+        # Called from code that runs an event loop in this thread (a notebook, an async caller):
+        # render on a loop of its own in another thread instead of failing.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, coroutine).result()
 
 
 def prerender(store: Store, settings: Any, *, paths: Iterable[str] | None = None,

@@ -109,3 +109,16 @@ def test_the_server_keeps_the_newest_pages_rendered(store: Store, settings: Sett
             time.sleep(0.2)
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(RenderedPage)) == 1
+
+
+def test_prerender_works_when_its_caller_runs_an_event_loop(store: Store, settings: Settings, newsroom: Newsroom):
+    # asyncio.run() refuses to start inside a running loop (a notebook, an async caller, a test
+    # that left one running): rendering then happens on a loop of its own in another thread.
+    import asyncio
+
+    newsroom.article(newsroom.source(), "Réunion", FR, translation=("Meeting", EN))
+
+    async def caller() -> int:
+        return prerender(store, settings)
+
+    assert asyncio.run(caller()) == 1
