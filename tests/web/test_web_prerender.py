@@ -115,10 +115,12 @@ def test_prerender_works_when_its_caller_runs_an_event_loop(store: Store, settin
     # asyncio.run() refuses to start inside a running loop (a notebook, an async caller, a test
     # that left one running): rendering then happens on a loop of its own in another thread.
     import asyncio
+    import concurrent.futures
 
     newsroom.article(newsroom.source(), "Réunion", FR, translation=("Meeting", EN))
 
     async def caller() -> int:
         return prerender(store, settings)
 
-    assert asyncio.run(caller()) == 1
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # a thread of its own: any loop of this one stays
+        assert pool.submit(asyncio.run, caller()).result() == 1
