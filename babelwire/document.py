@@ -73,8 +73,8 @@ class Document:
             "blocks": [block.to_dict() for block in self.blocks],
             "language": self.language,
             "author": self.author,
-            "published": _iso(self.published),
-            "modified": _iso(self.modified),
+            "published": iso(self.published),
+            "modified": iso(self.modified),
             "url": self.url,
         }
 
@@ -97,7 +97,8 @@ class Document:
         )
 
 
-def _iso(value: datetime | None) -> str | None:
+def iso(value: datetime | None) -> str | None:
+    """A time as ISO 8601 text (None stays None): the one way babelwire writes times out."""
     return value.isoformat() if value is not None else None
 
 

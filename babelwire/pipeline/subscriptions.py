@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from babelwire.config import Settings, parse_duration
+from babelwire.document import iso
 from babelwire.errors import (
     BabelwireError,
     ConfigError,
@@ -230,10 +231,6 @@ def source_health(store: Store) -> list[SourceHealth]:
     return queries.source_health(store)
 
 
-def _iso(value: object) -> str | None:
-    return value.isoformat() if value is not None else None  # type: ignore[attr-defined]
-
-
 @dataclass(frozen=True)
 class PollSchedule:
     """When ``babelwire run`` polls next: how many sources, and the earliest next poll."""
@@ -248,7 +245,7 @@ def poll_schedule(store: Store) -> PollSchedule:
         due = list(session.scalars(select(Source.next_poll_at)))
     if not due or any(at is None for at in due):
         return PollSchedule(sources=len(due), next_poll_at=None)
-    return PollSchedule(sources=len(due), next_poll_at=_iso(min(due)))
+    return PollSchedule(sources=len(due), next_poll_at=iso(min(due)))
 
 
 class SourceService:

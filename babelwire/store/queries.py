@@ -17,6 +17,7 @@ from typing import Any, Literal
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from babelwire.document import iso
 from babelwire.flags import FLAG_DESCRIPTIONS, describe_finding
 from babelwire.languages import language_name
 from babelwire.store.database import Store
@@ -83,10 +84,6 @@ class ReadStore(Store):
     def close(self) -> None:
         if self.engine is not self.writer.engine:
             self.engine.dispose()
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 # --- shared rules ---------------------------------------------------------------------------------
@@ -198,8 +195,8 @@ def latest_articles(
                 id=row.id, url=row.url, title=row.title, translated_title=row.translated_title, target=target or "",
                 language=row.language or row.source_language, source=row.name, source_id=row.source_id,
                 story_id=row.story_id, revisions=row.revisions, engine=row.engine, model=row.model,
-                first_seen_at=_iso(row.first_seen_at), published=_iso(row.published), modified=_iso(row.modified),
-                updated=_iso(row.last_changed_at or row.first_seen_at), revision_id=row.revision_id,
+                first_seen_at=iso(row.first_seen_at), published=iso(row.published), modified=iso(row.modified),
+                updated=iso(row.last_changed_at or row.first_seen_at), revision_id=row.revision_id,
                 article_language=row.language, last_error=row.last_error,
             )
             for row in session.execute(query)
@@ -273,7 +270,7 @@ def article_detail(store: Store, article_id: int, *, target: str, diff: Differ |
     diffs = []
     if diff is not None:
         for old, new in list(pairwise(shown))[::-1]:
-            diffs.append(RevisionDiff(**{"from": old.number}, to=new.number, fetched_at=_iso(new.fetched_at),
+            diffs.append(RevisionDiff(**{"from": old.number}, to=new.number, fetched_at=iso(new.fetched_at),
                                       html=diff(old.content_hash, documents[old.id], new.content_hash,
                                                 documents[new.id])))
     info = None
@@ -281,7 +278,7 @@ def article_detail(store: Store, article_id: int, *, target: str, diff: Differ |
         provenance = translation.provenance or {}
         info = TranslationInfo(
             target=target, engine=translation.engine, model=translation.model,
-            created_at=_iso(translation.created_at), label=mt_label(language, translation.engine, translation.model),
+            created_at=iso(translation.created_at), label=mt_label(language, translation.engine, translation.model),
             license=provenance.get("license"), license_url=provenance.get("license_url"),
             attribution=provenance.get("attribution"), model_url=provenance.get("url"),
             title_flags=describe_flags(flags.get("title", []) if isinstance(flags, dict) else [], title_evidence),
@@ -290,11 +287,11 @@ def article_detail(store: Store, article_id: int, *, target: str, diff: Differ |
         id=article_id, url=article.url, source=article.name, source_id=article.source_id, story_id=article.story_id,
         language=language, target=target, title=original.get("title") or article.title,
         translated_title=translated.get("title") if translated else None, author=original.get("author"),
-        published=_iso(article.published), modified=_iso(article.modified), first_seen_at=_iso(article.first_seen_at),
-        updated=_iso(newest.fetched_at if newest is not None else article.first_seen_at),
+        published=iso(article.published), modified=iso(article.modified), first_seen_at=iso(article.first_seen_at),
+        updated=iso(newest.fetched_at if newest is not None else article.first_seen_at),
         translation=info, note=None if info is not None else _no_translation_note(language, target, available, reason),
         available_targets=available, blocks=blocks,
-        revisions=[RevisionInfo(number=r.number, fetched_at=_iso(r.fetched_at), content_hash=r.content_hash,
+        revisions=[RevisionInfo(number=r.number, fetched_at=iso(r.fetched_at), content_hash=r.content_hash,
                                 targets=targets[r.id]) for r in reversed(revisions)],
         diffs=diffs,
     )
@@ -322,7 +319,7 @@ def article_record(store: Store, article_id: int) -> ArticleRecord | None:
             ):
                 translations[t.revision_id].append(StoredTranslation(
                     target=t.target, engine=t.engine, engine_id=t.engine_id, model=t.model,
-                    created_at=_iso(t.created_at), seconds=round(t.seconds, 3), sentences=t.sentences,
+                    created_at=iso(t.created_at), seconds=round(t.seconds, 3), sentences=t.sentences,
                     from_memory=t.from_memory, document=StoredDocument.model_validate(t.document or {}),
                     flags=t.flags, provenance=t.provenance or {}))
         newest_at = revisions[-1].fetched_at if revisions else article.first_seen_at
@@ -336,11 +333,11 @@ def article_record(store: Store, article_id: int) -> ArticleRecord | None:
     return ArticleRecord(
         id=article.id, url=article.url, urls=urls, translate_error=translate_error, source=article.source_name,
         source_id=article.source_id, story=article.story_id, story_id=article.story_id, language=article.language,
-        title=article.title, published=_iso(article.published), modified=_iso(article.modified),
-        first_seen_at=_iso(article.first_seen_at), last_checked_at=_iso(article.last_checked_at),
-        last_error=article.last_error, last_error_at=_iso(article.last_error_at),
+        title=article.title, published=iso(article.published), modified=iso(article.modified),
+        first_seen_at=iso(article.first_seen_at), last_checked_at=iso(article.last_checked_at),
+        last_error=article.last_error, last_error_at=iso(article.last_error_at),
         consecutive_failures=article.consecutive_failures,
-        revisions=[StoredRevision(id=r.id, number=r.number, fetched_at=_iso(r.fetched_at), content_hash=r.content_hash,
+        revisions=[StoredRevision(id=r.id, number=r.number, fetched_at=iso(r.fetched_at), content_hash=r.content_hash,
                                   document=StoredDocument.model_validate(r.document or {}),
                                   translations=translations.get(r.id, [])) for r in revisions],
     )
@@ -364,7 +361,7 @@ def revision_texts(
     return {
         revision_id: (StoredDocument.model_validate(document or {}),
                       None if (t := translations.get(revision_id)) is None else TranslationText(
-                          engine=t.engine, model=t.model, created_at=_iso(t.created_at),
+                          engine=t.engine, model=t.model, created_at=iso(t.created_at),
                           provenance=t.provenance or {}, document=StoredDocument.model_validate(t.document or {})))
         for revision_id, document in originals
     }
@@ -414,9 +411,9 @@ def list_stories(store: Store, *, limit: int | None = 30, offset: int = 0, langu
                 if lang:
                     languages[story_id].add(lang)
     return [
-        StorySummary(id=s.id, title=s.title, start_at=_iso(s.start_at), end_at=_iso(s.end_at),
+        StorySummary(id=s.id, title=s.title, start_at=iso(s.start_at), end_at=iso(s.end_at),
                      article_count=s.article_count, outlets=sorted(outlets[s.id]), languages=sorted(languages[s.id]),
-                     updated_at=_iso(s.updated_at))
+                     updated_at=iso(s.updated_at))
         for s in stories
     ]
 
@@ -476,13 +473,13 @@ def story_detail(store: Store, *, story_id: int | None = None, article_id: int |
             id=row.id, url=row.url, source=row.name, language=language, title=original.get("title") or row.title,
             translated_title=translation.document.get("title") if translation is not None else None,
             translation_target=translation.target if translation is not None else None,
-            published=_iso(row.at), lead=lead_of(shown),
+            published=iso(row.at), lead=lead_of(shown),
             quotes=[Quote(speaker=q.speaker, text=q.text) for q in quotes],
         ))
     outlets = sorted({a.source for a in articles if a.source})
     languages = sorted({a.language for a in articles if a.language})
     if story is not None:
-        return StoryDetail(id=story.id, title=story.title, start_at=_iso(story.start_at), end_at=_iso(story.end_at),
+        return StoryDetail(id=story.id, title=story.title, start_at=iso(story.start_at), end_at=iso(story.end_at),
                            article_count=story.article_count, outlets=outlets, languages=languages, articles=articles)
     times = [a.published for a in articles if a.published]
     first = articles[0]
@@ -516,9 +513,9 @@ def source_health(store: Store) -> list[SourceHealth]:
                    Source.next_poll_at).order_by(Source.id)).all()
     return [
         SourceHealth(id=s.id, name=s.name, url=s.url, kind=s.kind, language=s.language, interval=s.interval,
-                     articles=counts.get(s.id, 0), last_success_at=_iso(s.last_success_at), last_error=s.last_error,
-                     last_error_at=_iso(s.last_error_at), consecutive_failures=s.consecutive_failures,
-                     next_poll_at=_iso(s.next_poll_at), article_errors=errors.get(s.id, 0))
+                     articles=counts.get(s.id, 0), last_success_at=iso(s.last_success_at), last_error=s.last_error,
+                     last_error_at=iso(s.last_error_at), consecutive_failures=s.consecutive_failures,
+                     next_poll_at=iso(s.next_poll_at), article_errors=errors.get(s.id, 0))
         for s in sources
     ]
 
@@ -540,7 +537,7 @@ def search_hits(store: Store, q: str, *, limit: int, offset: int = 0) -> list[Se
         if (row := rows.get(h["article_id"])) is not None:
             language = row.language or row.source_language
             found.append(SearchHit(id=row.id, title=h["title"], lang=h["lang"] or language, snippet=str(h["snippet"]),
-                                   language=language, source=row.name, url=row.url, published=_iso(row.published)))
+                                   language=language, source=row.name, url=row.url, published=iso(row.published)))
     return found
 
 
