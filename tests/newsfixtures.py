@@ -83,3 +83,15 @@ class NewsSite:
 
     def _serve_article(self, request: Request) -> Response:
         return self._conditional(request, self.articles[request.path], "text/html; charset=utf-8")
+
+
+def slow_news_site(server: LoopbackServer, count: int, *, delay: float) -> NewsSite:
+    """``count`` articles on the NATO–Russia meeting whose pages answer after ``delay`` seconds, so a
+    worker killed mid-run holds messages: running ones and prefetched ones."""
+    site = NewsSite(server)
+    for i in range(count):
+        site.add(f"article-{i}", f"Article numéro {i} sur la réunion OTAN-Russie",
+                 [f"Paragraphe propre à l'article {i}.", *PARAGRAPHS])
+    for path, body in list(site.articles.items()):
+        server.route(path, Response(body, headers={"Content-Type": "text/html; charset=utf-8"}, delay=delay))
+    return site

@@ -11,13 +11,13 @@ import redis
 from sqlalchemy import func, select
 
 from babelwire.config import load_settings
-from babelwire.loopback import LoopbackServer, Response
+from babelwire.loopback import LoopbackServer
 from babelwire.pipeline.celery_app import configure, enqueue_poll
 from babelwire.pipeline.local import poll
 from babelwire.pipeline.subscriptions import add_source
 from babelwire.store import Store
 from babelwire.store.models import Article, QueueItem, Revision
-from tests.newsfixtures import PARAGRAPHS, NewsSite
+from tests.newsfixtures import NewsSite, slow_news_site
 from tests.scale.conftest import Workers
 
 ARTICLES = 100
@@ -36,14 +36,7 @@ def _contents(store: Store) -> dict[str, tuple[str, str]]:
 
 
 def _site(server: LoopbackServer) -> NewsSite:
-    site = NewsSite(server)
-    for i in range(ARTICLES):
-        site.add(f"article-{i}", f"Article numéro {i} sur la réunion OTAN-Russie",
-                 [f"Paragraphe propre à l'article {i}.", *PARAGRAPHS])
-    # Slow responses, so the kill lands while the worker has tasks running and reserved.
-    for path, body in list(site.articles.items()):
-        server.route(path, Response(body, headers={"Content-Type": "text/html; charset=utf-8"}, delay=0.2))
-    return site
+    return slow_news_site(server, ARTICLES, delay=0.2)
 
 
 @pytest.mark.slow

@@ -17,12 +17,12 @@ import redis
 from sqlalchemy import func, select
 
 from babelwire.config import load_settings
-from babelwire.loopback import LoopbackServer, Response
+from babelwire.loopback import LoopbackServer
 from babelwire.pipeline.celery_app import configure
 from babelwire.pipeline.subscriptions import add_source
 from babelwire.store import Store
 from babelwire.store.models import Article, QueueItem, Revision
-from tests.newsfixtures import PARAGRAPHS, NewsSite
+from tests.newsfixtures import NewsSite, slow_news_site
 from tests.scale.conftest import Workers
 
 ARTICLES = 100
@@ -40,14 +40,7 @@ def _counts(store: Store) -> tuple[int, int, int]:
 
 
 def _site(server: LoopbackServer) -> NewsSite:
-    site = NewsSite(server)
-    for i in range(ARTICLES):
-        site.add(f"article-{i}", f"Article numéro {i} sur la réunion OTAN-Russie",
-                 [f"Paragraphe propre à l'article {i}.", *PARAGRAPHS])
-    # Slow pages, so the killed worker holds messages: running ones and prefetched ones.
-    for path, body in list(site.articles.items()):
-        server.route(path, Response(body, headers={"Content-Type": "text/html; charset=utf-8"}, delay=0.3))
-    return site
+    return slow_news_site(server, ARTICLES, delay=0.3)
 
 
 @pytest.mark.slow

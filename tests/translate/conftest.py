@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from babelwire.translate.testing import build_marian_model
+
+MODES = Path("/usr/share/apertium/modes")
+
+needs_apertium = pytest.mark.skipif(
+    shutil.which("apertium") is None
+    or not (MODES / "fr-es.mode").exists()
+    or not (MODES / "spa-eng.mode").exists(),
+    reason="needs Debian apertium with apertium-fr-es and apertium-eng-spa "
+    "(sudo apt-get install apertium apertium-fr-es apertium-eng-spa)",
+)
 
 
 @pytest.fixture(scope="session")

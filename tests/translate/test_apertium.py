@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,16 +11,7 @@ from lingua import Language, LanguageDetectorBuilder
 from babelwire.errors import TranslationError
 from babelwire.translate.engines.apertium import ApertiumEngine, iso639_1, strip_marks
 from babelwire.translate.engines.base import TranslationEngine
-
-MODES = Path("/usr/share/apertium/modes")
-
-needs_apertium = pytest.mark.skipif(
-    shutil.which("apertium") is None
-    or not (MODES / "fr-es.mode").exists()
-    or not (MODES / "spa-eng.mode").exists(),
-    reason="needs Debian apertium with apertium-fr-es and apertium-eng-spa "
-    "(sudo apt-get install apertium apertium-fr-es apertium-eng-spa)",
-)
+from tests.translate.conftest import MODES, needs_apertium
 
 # Modelled on the wire's French seed articles (RT en français, Le Monde, AFP dispatches).
 FRENCH = [

@@ -4,7 +4,6 @@ CTranslate2 model, the fallback, the wrapper's id, and whole documents through t
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,15 +15,7 @@ from babelwire.translate.engines.apertium import ApertiumEngine
 from babelwire.translate.engines.base import TranslationEngine
 from babelwire.translate.engines.ct2 import CT2Engine
 from babelwire.translate.names import ProtectedEngine, _protect, find_names, protect
-
-MODES = Path("/usr/share/apertium/modes")
-needs_apertium = pytest.mark.skipif(
-    shutil.which("apertium") is None
-    or not (MODES / "fr-es.mode").exists()
-    or not (MODES / "spa-eng.mode").exists(),
-    reason="needs Debian apertium with apertium-fr-es and apertium-eng-spa "
-    "(sudo apt-get install apertium apertium-fr-es apertium-eng-spa)",
-)
+from tests.translate.conftest import needs_apertium
 
 # A dispatch naming a man whose first name is an adjective, his village, a diplomat, NATO in the
 # French spelling and a newspaper whose name is two ordinary words.
