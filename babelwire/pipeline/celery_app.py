@@ -50,6 +50,7 @@ from babelwire.pipeline.dispatch import (
     StoppedWorker,
     lease_of,
     queue_length,
+    reclaim_lost_sends,
     record_stopped,
     scheduler_beat,
     sweep_workers,
@@ -410,6 +411,7 @@ def recover_lost_work(settings: Settings, store: Store) -> list[StoppedWorker]:
                 counts = sweep.noticed(worker).resent
                 counts[STAGES[kind]] = counts.get(STAGES[kind], 0) + 1
                 sent.discard(item)
+    _resend_lost_sends(settings, store)
     stopped = list(sweep.stopped.values())
     if not stopped:
         return []
@@ -422,6 +424,23 @@ def recover_lost_work(settings: Settings, store: Store) -> list[StoppedWorker]:
         log.info("after a dead worker, re-sent pending work: %(ingests)d ingests, %(translations)d "
                  "translation batches, %(groupings)d groupings", extra)
     return stopped
+
+
+def _resend_lost_sends(settings: Settings, store: Store) -> dict[str, int]:
+    """Send again the messages lost between a queue and a worker (:func:`reclaim_lost_sends`) whose
+    work the store still has to do; the leases of the others are dropped."""
+    leases = _context.leases
+    resent: dict[str, int] = {}
+    for kind, ids in reclaim_lost_sends(leases, older_than=lease_timeout(settings)).items():
+        pending = _still_pending(store, settings, kind, ids)
+        leases.release(kind, [i for i in ids if i not in pending])
+        if pending:
+            _context.dispatcher.send(kind, pending)
+            resent[STAGES[kind]] = len(pending)
+    if resent:
+        log.warning("messages lost between the broker and a worker (killed after taking them off the queue), "
+                    "sent again: %s", ", ".join(f"{n} {stage}" for stage, n in sorted(resent.items())))
+    return resent
 
 
 def describe_stopped(worker: StoppedWorker) -> str:

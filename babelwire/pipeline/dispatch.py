@@ -23,7 +23,10 @@ of its queue each delivered, unacknowledged message (kombu's ``unacked`` hash) w
 by a worker without a heartbeat — or still only ``sent`` a lease timeout after its delivery: its
 worker died between taking it off the queue and receiving it — exactly as Redis would after the
 visibility timeout, only at once; drops the other leases of dead workers (translation claims) so
-their work is sent again; and records each dead worker for ``babelwire status``.
+their work is sent again; records each dead worker for ``babelwire status``; and, when a queue is
+empty, sends again the work of ``sent`` leases that no message carries any more
+(:func:`reclaim_lost_sends`: kombu loses a message popped by a worker killed before it wrote it to
+``unacked``).
 
 Why our own heartbeat and owner-tagged leases rather than Celery's worker events or ``inspect``:
 ``inspect`` is a broadcast answered within a timeout, so a busy or far worker looks dead; a SIGKILLed
@@ -79,6 +82,9 @@ TASK_QUEUES = {
     "babelwire.translate_revisions": "translate",
     "babelwire.group_stories": "group",
 }
+#: Lease kind of a message → its task (``translating`` is a claim, not a message).
+KIND_TASKS = {"list": "babelwire.list_source", "ingest": "babelwire.ingest_item",
+              "translate": "babelwire.translate_revisions", "group": "babelwire.group_stories"}
 #: Lease kind → the name its work has in scheduler counts and ``babelwire status``.
 STAGES = {"list": "listings", "ingest": "ingests", "translate": "translations", "translating": "translations",
           "group": "groupings"}
@@ -351,6 +357,63 @@ def sweep_workers(leases: Leases, restore: Callable[[str], Any], *, timeout: flo
     return sweep
 
 
+def reclaim_lost_sends(leases: Leases, *, older_than: float) -> dict[str, list[int]]:
+    """Messages lost between the queue and a worker, their leases renewed for the caller to send again.
+
+    kombu's Redis transport takes a message off its queue with ``BRPOP`` and only then writes it to
+    the ``unacked`` hash; Redis may already have popped it into the socket of a worker that is
+    killed before that write, and then no queue, no ``unacked`` entry and no ``held:`` lease is left
+    of it — only its ``sent:`` lease, which would keep the work from being sent again until the
+    lease's TTL (twice the visibility timeout). For each kind whose queue is empty (a message waiting
+    behind a backlog keeps a ``sent`` lease however long it waits), a lease still only ``sent`` more
+    than ``older_than`` seconds ago (the lease timeout: a live worker writes a message to ``unacked``
+    within milliseconds of taking it) that no delivered message carries is such a loss. Its lease is
+    renewed with compare-and-set, so that two sweeps never both send it; a rare double delivery (a
+    message popped a moment before this look, written to ``unacked`` a moment after) is harmless:
+    every stage re-reads the store."""
+    client = leases.client
+    kinds = [kind for kind, task in KIND_TASKS.items() if queue_length(client, TASK_QUEUES[task]) == 0]
+    if not kinds:
+        return {}
+
+    def carried() -> set[str]:
+        keys: set[str] = set()
+        for raw in client.hvals(UNACKED):
+            lease = _message_lease(raw)
+            if lease is not None:
+                keys.update(leases.key(lease[0], i) for i in lease[1])
+        return keys
+
+    in_hand = carried()
+    now = time.time()
+    stale: list[tuple[str, str]] = []  # (key, value seen)
+    for kind in kinds:
+        found = [_text(k) for k in client.scan_iter(match=f"{PREFIX}{kind}:*", count=1000)]
+        for start in range(0, len(found), 1000):
+            chunk = found[start:start + 1000]
+            for key, value in zip(chunk, (_text(v) for v in client.mget(chunk)), strict=True):
+                if value and value.startswith(SENT) and key not in in_hand and _sent_at(value) < now - older_than:
+                    stale.append((key, value))
+    if not stale:
+        return {}
+    in_hand |= carried()  # written to ``unacked`` while we looked: in a worker's hands after all
+    renewed = f"{SENT}{now:.3f}"
+    lost: dict[str, list[int]] = {}
+    for key, value in stale:
+        if key in in_hand or not leases.replace(key, value, renewed):
+            continue
+        kind, _, item = key[len(PREFIX):].rpartition(":")
+        lost.setdefault(kind, []).append(int(item))
+    return lost
+
+
+def _sent_at(value: str) -> float:
+    try:
+        return float(value[len(SENT):])
+    except ValueError:
+        return 0.0
+
+
 def record_stopped(client: redis.Redis, stopped: Iterable[StoppedWorker]) -> None:
     """Keep what the scheduler noticed for ``babelwire status`` (the newest :data:`KEEP_STOPPED`)."""
     events = [json.dumps(w.to_dict()) for w in stopped]
@@ -407,25 +470,15 @@ class Dispatcher:
 
     def listings(self, source_ids: Iterable[int]) -> list[int]:
         """Send ``list_source`` for these sources unless one is already in flight."""
-        sent = self.leases.take("list", source_ids)
-        for source_id in sent:
-            self.app.send_task("babelwire.list_source", args=[source_id], queue=TASK_QUEUES["babelwire.list_source"])
-        return sent
+        return self.send("list", self.leases.take("list", source_ids))
 
     def ingests(self, item_ids: Iterable[int]) -> list[int]:
         """Send ``ingest_item`` for these fetch_queue ids unless one is already in flight."""
-        sent = self.leases.take("ingest", item_ids)
-        for item_id in sent:
-            self.app.send_task("babelwire.ingest_item", args=[item_id], queue=TASK_QUEUES["babelwire.ingest_item"])
-        return sent
+        return self.send("ingest", self.leases.take("ingest", item_ids))
 
-    def translations(self, revision_ids: Iterable[int], *, chunk: int = 32) -> list[int]:
+    def translations(self, revision_ids: Iterable[int]) -> list[int]:
         """Send ``translate_revisions`` in chunks for the revisions not already in flight."""
-        sent = self.leases.take("translate", revision_ids)
-        for start in range(0, len(sent), chunk):
-            self.app.send_task("babelwire.translate_revisions", args=[sent[start:start + chunk]],
-                               queue=TASK_QUEUES["babelwire.translate_revisions"])
-        return sent
+        return self.send("translate", self.leases.take("translate", revision_ids))
 
     def grouping(self, revision_ids: Iterable[int] = ()) -> bool:
         """Send one ``group_stories`` (articles of these revisions re-placed, pending ones placed)
@@ -435,3 +488,20 @@ class Dispatcher:
         self.app.send_task("babelwire.group_stories", args=[list(revision_ids)],
                            queue=TASK_QUEUES["babelwire.group_stories"])
         return True
+
+    def send(self, kind: str, ids: Sequence[int], *, chunk: int = 32) -> list[int]:
+        """Send the messages of lease ``kind`` for ``ids``, whose ``sent`` leases the caller holds
+        (just taken, or renewed by :func:`reclaim_lost_sends`)."""
+        ids = list(ids)
+        if kind == "translate":
+            for start in range(0, len(ids), chunk):
+                self.app.send_task("babelwire.translate_revisions", args=[ids[start:start + chunk]],
+                                   queue=TASK_QUEUES["babelwire.translate_revisions"])
+        elif kind == "group":
+            for _ in ids[:1]:
+                self.app.send_task("babelwire.group_stories", args=[[]], queue=TASK_QUEUES["babelwire.group_stories"])
+        else:
+            task = KIND_TASKS[kind]
+            for item in ids:
+                self.app.send_task(task, args=[item], queue=TASK_QUEUES[task])
+        return ids

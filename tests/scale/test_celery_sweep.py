@@ -106,3 +106,81 @@ def test_a_dead_consumers_messages_go_back_to_the_head_of_the_queue(
     alive.stop()
     assert client.hlen(WORKERS) == 0  # a clean stop unregisters: never reported as dead
     store.close()
+
+
+IN_TRANSIT = textwrap.dedent("""
+    import os, signal, sys
+    import redis
+
+    # What kombu's Redis transport does when a message arrives: BRPOP takes it off the queue, and
+    # only then is it written to the unacked hash — this worker is killed in between.
+    redis.Redis.from_url(sys.argv[1]).brpop(["fetch"], timeout=10)
+    print("dying", flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+""")
+
+
+def _kill_in_transit(broker_url: str) -> None:
+    dying = subprocess.run([sys.executable, "-c", IN_TRANSIT, broker_url], capture_output=True, text=True, timeout=60)
+    assert dying.returncode == -signal.SIGKILL and "dying" in dying.stdout, dying.stderr
+
+
+@pytest.mark.services
+@pytest.mark.timeout(60)
+def test_a_message_lost_between_the_queue_and_a_killed_worker_is_sent_again(
+    home: Path, pg_url: str, broker_url: str, monkeypatch: pytest.MonkeyPatch,
+):
+    from babelwire.pipeline.subscriptions import add_source
+    from babelwire.store.models import QueueItem
+
+    monkeypatch.setenv("BABELWIRE_DATABASE_URL", pg_url)
+    monkeypatch.setenv("BABELWIRE_BROKER_HEARTBEAT_INTERVAL", "0.5s")
+    monkeypatch.setenv("BABELWIRE_BROKER_LEASE_TIMEOUT", "1.5s")
+    settings = load_settings(home)
+    configure(settings)
+    store = Store(settings.database_url)
+    client = redis.Redis.from_url(broker_url)
+    source = add_source(store, settings, "http://127.0.0.1:9/feed.xml", "feed", language="fr")
+    with store.transaction() as session:
+        items = [QueueItem(url=f"http://127.0.0.1:9/{n}.html", source_id=source.id) for n in range(3)]
+        session.add_all(items)
+        session.flush()
+        lost, live, done = (item.id for item in items)
+
+    assert _context.dispatcher.ingests([lost, live]) == [lost, live]
+    _kill_in_transit(broker_url)  # takes the oldest message, ``lost``, with it
+    assert _items(client, "fetch") == [live]
+    assert recover_lost_work(settings, store) == []
+    assert _items(client, "fetch") == [live]  # a queue with messages in it is not searched
+
+    with app.connection_for_write() as connection:
+        channel = connection.default_channel
+        # A live worker has ``live`` in hand: in kombu's unacked hash, its lease held in its name.
+        alive = Heartbeat(client, "alive@test", queues=["fetch"], interval=0.5, timeout=30).start()
+        received = channel.basic_get("fetch")
+        assert received.decode()[0][0] == live and client.llen("fetch") == 0
+        Leases(client, ttl=3600, holder="alive@test").hold("ingest", [live])
+        recover_lost_work(settings, store)
+        assert client.llen("fetch") == 0  # lost for less than a lease timeout: may still be on its way
+
+        time.sleep(1.6)
+        recover_lost_work(settings, store)
+        assert _items(client, "fetch") == [lost]  # sent again; the one in a worker's hands is not
+        assert client.get(f"babelwire:lease:ingest:{lost}").decode().startswith(SENT)
+        recover_lost_work(settings, store)
+        assert _items(client, "fetch") == [lost]  # once
+
+        # Lost too, but its work was done meanwhile (``babelwire poll`` on another machine): its lease goes.
+        again = channel.basic_get("fetch")
+        channel.basic_ack(again.delivery_tag)
+        Leases(client, ttl=3600).release("ingest", [lost])  # what the task does when it ends
+        assert _context.dispatcher.ingests([done]) == [done]
+        _kill_in_transit(broker_url)
+        with store.transaction() as session:
+            session.delete(session.get(QueueItem, done))
+        time.sleep(1.6)
+        recover_lost_work(settings, store)
+        assert client.llen("fetch") == 0 and client.get(f"babelwire:lease:ingest:{done}") is None
+        channel.basic_ack(received.delivery_tag)
+    alive.stop()
+    store.close()
