@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import BigInteger, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _migrated: set[str] = set()
 _migrate_lock = threading.Lock()
+_statement_listeners: dict[Callable[[], None], Callable[..., None]] = {}
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -110,6 +111,23 @@ class Store:
     def session(self) -> Session:
         """A session for reading (no commit)."""
         return self.sessions()
+
+    def before_each_statement(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` before every SQL statement of this store; an exception it raises stops
+        the statement (the session rolls back as after any error). Idempotent per callback."""
+        listener = _statement_listeners.setdefault(callback, lambda *_args, **_kwargs: callback())
+        if not event.contains(self.engine, "before_cursor_execute", listener):
+            event.listen(self.engine, "before_cursor_execute", listener)
+
+    @property
+    def max_id(self) -> int:
+        """The largest id the id columns can hold: SQLite's 64-bit INTEGER, PostgreSQL's
+        ``integer`` (32 bits) unless the columns are ``bigint``."""
+        from babelwire.store.models import Article
+
+        if self.is_sqlite or isinstance(Article.__table__.c.id.type, BigInteger):
+            return 2**63 - 1
+        return 2**31 - 1
 
     def close(self) -> None:
         self.engine.dispose()

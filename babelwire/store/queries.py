@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise, zip_longest
 from typing import Any, Literal
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import bindparam, create_engine, event, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from babelwire.document import iso
@@ -203,26 +203,44 @@ def latest_articles(
         ]
 
 
+# The article page's statements, built once (a first view only binds and runs them).
+_ARTICLE = (
+    select(Article.url, Article.source_id, Article.story_id, Article.language, Article.title,
+           Article.published, Article.modified, Article.first_seen_at, Source.name)
+    .outerjoin(Source, Source.id == Article.source_id).where(Article.id == bindparam("article_id"))
+)
+_REVISIONS = (
+    select(Revision.id, Revision.number, Revision.fetched_at, Revision.content_hash, Translation.target)
+    .outerjoin(Translation, Translation.revision_id == Revision.id)
+    .where(Revision.article_id == bindparam("article_id")).order_by(Revision.number, Translation.target)
+)
+_DOCUMENTS = select(Revision.id, Revision.document).where(Revision.id.in_(bindparam("ids", expanding=True)))
+_TRANSLATION = (
+    select(Translation.engine, Translation.model, Translation.created_at, Translation.document,
+           Translation.flags, Translation.provenance)
+    .where(Translation.revision_id == bindparam("revision_id"), Translation.target == bindparam("target"))
+)
+_FAILURE = (
+    select(ErrorRecord.reason)
+    .where(ErrorRecord.stage == "translate", ErrorRecord.at >= bindparam("since"),
+           (ErrorRecord.article_id == bindparam("article_id"))
+           | ((ErrorRecord.article_id.is_(None)) & (ErrorRecord.source_id == bindparam("source_id"))))
+    .order_by(ErrorRecord.article_id.is_(None), ErrorRecord.at.desc()).limit(1)
+)
+
+
 def article_detail(store: Store, article_id: int, *, target: str, diff: Differ | None = None,
                    max_diffs: int = MAX_DIFFS) -> ArticleDetail | None:
     """An article in ``target``: aligned blocks (original + translation + flags), the MT label,
     the revision history and, with ``diff`` (``web.diff.revision_diff``), the word diffs of the
     newest ``max_diffs`` revision pairs. Documents are loaded only for the revisions shown."""
-    with store.session() as session:
-        article = session.execute(
-            select(Article.url, Article.source_id, Article.story_id, Article.language, Article.title,
-                   Article.published, Article.modified, Article.first_seen_at, Source.name)
-            .outerjoin(Source, Source.id == Article.source_id).where(Article.id == article_id)
-        ).first()
+    with store.engine.connect() as connection:  # Core on a connection: no ORM session per view
+        article = connection.execute(_ARTICLE, {"article_id": article_id}).first()
         if article is None:
             return None
         revisions: list[Any] = []
         targets: dict[int, list[str]] = {}
-        for row in session.execute(
-            select(Revision.id, Revision.number, Revision.fetched_at, Revision.content_hash, Translation.target)
-            .outerjoin(Translation, Translation.revision_id == Revision.id)
-            .where(Revision.article_id == article_id).order_by(Revision.number, Translation.target)
-        ):
+        for row in connection.execute(_REVISIONS, {"article_id": article_id}):
             if row.id not in targets:
                 revisions.append(row)
                 targets[row.id] = []
@@ -230,13 +248,10 @@ def article_detail(store: Store, article_id: int, *, target: str, diff: Differ |
                 targets[row.id].append(row.target)
         newest = revisions[-1] if revisions else None
         shown = revisions[-(max_diffs + 1):] if diff is not None and len(revisions) > 1 else revisions[-1:]
-        documents: dict[int, dict[str, Any]] = dict(session.execute(  # type: ignore[arg-type]
-            select(Revision.id, Revision.document).where(Revision.id.in_([r.id for r in shown])))
-            .all()) if shown else {}
-        translation = session.execute(
-            select(Translation.engine, Translation.model, Translation.created_at, Translation.document,
-                   Translation.flags, Translation.provenance)
-            .where(Translation.revision_id == newest.id, Translation.target == target)
+        documents: dict[int, dict[str, Any]] = dict(  # type: ignore[arg-type]
+            connection.execute(_DOCUMENTS, {"ids": [r.id for r in shown]}).all()) if shown else {}
+        translation = connection.execute(
+            _TRANSLATION, {"revision_id": newest.id, "target": target},
         ).first() if newest is not None and target in targets[newest.id] else None
         original = documents.get(newest.id) if newest is not None else None
         original = original or {"title": article.title, "blocks": []}
@@ -247,13 +262,8 @@ def article_detail(store: Store, article_id: int, *, target: str, diff: Differ |
             # Why the newest revision has no translation, if translating it failed: the article's
             # own record, else its source's (one failing pair records one reason per source).
             since = newest.fetched_at if newest is not None else article.first_seen_at
-            reason = session.scalar(
-                select(ErrorRecord.reason)
-                .where(ErrorRecord.stage == "translate", ErrorRecord.at >= since,
-                       (ErrorRecord.article_id == article_id)
-                       | ((ErrorRecord.article_id.is_(None)) & (ErrorRecord.source_id == article.source_id)))
-                .order_by(ErrorRecord.article_id.is_(None), ErrorRecord.at.desc()).limit(1)
-            )
+            reason = connection.execute(_FAILURE, {"article_id": article_id, "source_id": article.source_id,
+                                                   "since": since}).scalar()
 
     translated = translation.document if translation is not None else None
     flags = (translation.flags or {}) if translation is not None else {}
@@ -424,6 +434,27 @@ def story_summary(store: Store, story_id: int) -> StorySummary | None:
     return found[0] if found else None
 
 
+# The story page's statements, built once.
+_STORY = select(Story.id, Story.title, Story.start_at, Story.end_at, Story.article_count).where(
+    Story.id == bindparam("story_id"))
+_AT = func.coalesce(Article.published, Article.first_seen_at)
+_MEMBERS = (
+    select(Article.id, Article.url, Article.title, Article.language, Article.story_features,
+           _AT.label("at"), Source.name, Source.language.label("source_language"))
+    .join(Source, Source.id == Article.source_id).order_by(_AT, Article.id)
+)
+_STORY_ARTICLES = _MEMBERS.where(Article.story_id == bindparam("story_id"))
+_LONE_ARTICLE = _MEMBERS.where(Article.id == bindparam("article_id"))
+_NEWEST_REVISIONS = (
+    select(Revision.article_id, func.max(Revision.id))
+    .where(Revision.article_id.in_(bindparam("ids", expanding=True))).group_by(Revision.article_id)
+)
+_STORY_TRANSLATIONS = (
+    select(Translation.id, Translation.revision_id, Translation.target, Translation.document)
+    .where(Translation.revision_id.in_(bindparam("ids", expanding=True))).order_by(Translation.target)
+)
+
+
 def story_detail(store: Store, *, story_id: int | None = None, article_id: int | None = None,
                  target: str | None = None) -> StoryDetail | None:
     """A story with each article side by side (outlet, titles, lead, quotations), oldest first;
@@ -431,34 +462,23 @@ def story_detail(store: Store, *, story_id: int | None = None, article_id: int |
     rules. ``target`` picks the translation shown; by default the one the article was grouped by."""
     from babelwire.stories.quotes import extract_quotes, translated_quotes
 
-    at = func.coalesce(Article.published, Article.first_seen_at)
-    with store.session() as session:
+    with store.engine.connect() as connection:  # Core on a connection: no ORM session per view
         story = None
         if story_id is not None:
-            story = session.execute(select(Story.id, Story.title, Story.start_at, Story.end_at, Story.article_count)
-                                    .where(Story.id == story_id)).first()
+            story = connection.execute(_STORY, {"story_id": story_id}).first()
             if story is None:
                 return None
-        rows = session.execute(
-            select(Article.id, Article.url, Article.title, Article.language, Article.story_features,
-                   at.label("at"), Source.name, Source.language.label("source_language"))
-            .join(Source, Source.id == Article.source_id)
-            .where(Article.story_id == story_id if story_id is not None else Article.id == article_id)
-            .order_by(at, Article.id)
-        ).all()
+            rows = connection.execute(_STORY_ARTICLES, {"story_id": story_id}).all()
+        else:
+            rows = connection.execute(_LONE_ARTICLE, {"article_id": article_id}).all()
         if story is None and not rows:
             return None
-        newest = dict(session.execute(  # article id → its newest revision id
-            select(Revision.article_id, func.max(Revision.id))
-            .where(Revision.article_id.in_([a.id for a in rows])).group_by(Revision.article_id)
-        ).all()) if rows else {}
-        documents = dict(session.execute(
-            select(Revision.id, Revision.document).where(Revision.id.in_(newest.values()))).all()) if newest else {}
+        newest = dict(connection.execute(  # article id → its newest revision id
+            _NEWEST_REVISIONS, {"ids": [a.id for a in rows]}).all()) if rows else {}
+        documents = dict(connection.execute(_DOCUMENTS, {"ids": list(newest.values())}).all()) if newest else {}
         translations: dict[int, list[Any]] = defaultdict(list)
         if newest:
-            for t in session.execute(select(Translation.id, Translation.revision_id, Translation.target,
-                                            Translation.document)
-                                     .where(Translation.revision_id.in_(newest.values())).order_by(Translation.target)):
+            for t in connection.execute(_STORY_TRANSLATIONS, {"ids": list(newest.values())}):
                 translations[t.revision_id].append(t)
     articles = []
     for row in rows:

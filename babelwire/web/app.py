@@ -22,7 +22,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import BigInteger
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -31,12 +30,12 @@ from babelwire import __version__
 from babelwire.config import Settings
 from babelwire.errors import ConfigError
 from babelwire.store.database import Store
-from babelwire.store.models import Article
+from babelwire.store.pages import RenderedPages
 from babelwire.store.queries import ReadStore
 from babelwire.web import api, feeds, pages
 from babelwire.web.caching import ChangeClock, ConditionalCacheMiddleware, RouteTable, cancel_at_statements
 from babelwire.web.context import SourceAdmin, WebContext
-from babelwire.web.prerender import BackgroundWarmer, RenderedPages
+from babelwire.web.prerender import CODE_STAMP, BackgroundWarmer
 from babelwire.web.rendering import Renderer
 from babelwire.web.security import SECURITY_HEADERS, HostGuard, HostPolicy, SecurityHeadersMiddleware
 
@@ -48,14 +47,6 @@ _INT = TypeAdapter(int)
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith(("/api/", "/feeds/", "/openapi.json"))
-
-
-def max_id(store: Store) -> int:
-    """The largest id the store's id columns can hold: SQLite's 64-bit INTEGER, PostgreSQL's
-    ``integer`` (32 bits) unless the columns are ``bigint``."""
-    if store.is_sqlite or isinstance(Article.__table__.c.id.type, BigInteger):
-        return 2**63 - 1
-    return 2**31 - 1
 
 
 class IdRangeGuard:
@@ -103,8 +94,8 @@ def create_app(store: Store, settings: Settings, *, warm: bool = False, listen_h
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
     reader = ReadStore(store)
-    cancel_at_statements(reader.engine)  # a render whose readers all left stops at its next query
-    rendered = RenderedPages(reader, store)
+    cancel_at_statements(reader)  # a render whose readers all left stops at its next query
+    rendered = RenderedPages(reader, store, code_stamp=CODE_STAMP)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -180,7 +171,7 @@ def create_app(store: Store, settings: Settings, *, warm: bool = False, listen_h
     # Added last = outermost: security headers wrap every answer, 304s and refusals included; the
     # Host is checked before anything reads it, ids before any query.
     app.add_middleware(ConditionalCacheMiddleware, clock=clock, pages=rendered, routes=routes)
-    app.add_middleware(IdRangeGuard, routes=routes, largest=max_id(store), not_found=not_found)
+    app.add_middleware(IdRangeGuard, routes=routes, largest=store.max_id, not_found=not_found)
     app.add_middleware(HostGuard, policy=policy)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

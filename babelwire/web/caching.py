@@ -10,7 +10,7 @@ every request a probe asks the store whether anything committed at all (SQLite
 ``PRAGMA data_version``, PostgreSQL ``txid_current_snapshot()``: microseconds, no table read), and
 only then is the stamp re-read: an answer is never served after the change that made it stale.
 The memory level is LRU-bounded and entries also expire after ``max_age`` seconds (a safety net);
-the second level is ``prerender.RenderedPages``: article and story pages stored in the database
+the second level is ``store.pages.RenderedPages``: article and story pages stored in the database
 under the same rule (their stored version is the content stamp), filled by ``babelwire render``
 and the serving process's background warmer, read on a memory miss (one indexed query).
 
@@ -32,10 +32,8 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import hashlib
 import logging
-import sqlite3
 import threading
 import time
 import types
@@ -49,14 +47,14 @@ from typing import Any, Union, get_args, get_origin
 from urllib.parse import parse_qsl, urlencode
 
 import anyio.to_thread
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from babelwire.store.changes import ChangeProbe
 from babelwire.store.database import Store
+from babelwire.store.pages import RenderedPages, StoredPage
 from babelwire.store.queries import change_stamp
-from babelwire.web.prerender import RenderedPages, StoredPage, page_key
+from babelwire.web.prerender import page_key
 from babelwire.web.security import BASE_URL_SCOPE_KEY
 
 log = logging.getLogger(__name__)
@@ -89,15 +87,10 @@ def check_cancelled() -> None:
         raise RenderCancelled("every reader of this answer has gone")
 
 
-def _statement_checkpoint(*_args: Any, **_kwargs: Any) -> None:
-    check_cancelled()
-
-
-def cancel_at_statements(engine: Engine) -> None:
-    """Make every SQL statement on ``engine`` a cancellation point of the render it runs for (the
+def cancel_at_statements(store: Store) -> None:
+    """Make every SQL statement of ``store`` a cancellation point of the render it runs for (the
     statement is not sent; the session rolls back as after any error). Idempotent."""
-    if not event.contains(engine, "before_cursor_execute", _statement_checkpoint):
-        event.listen(engine, "before_cursor_execute", _statement_checkpoint)
+    store.before_each_statement(check_cancelled)
 
 
 # --- what a route reads from the URL --------------------------------------------------------------
@@ -186,67 +179,6 @@ def normalise_query(query_string: bytes, info: RouteInfo | None) -> bytes:
     return urlencode([(name, value) for name in sorted(kept) for value in kept[name]]).encode("ascii")
 
 
-class _ChangeProbe:
-    """Says, in microseconds and without touching a table, whether any transaction may have
-    committed since it last looked: SQLite's ``PRAGMA data_version`` (moves when another connection
-    commits; this one never writes), PostgreSQL's ``txid_current_snapshot()`` (moves when any
-    transaction starts writing or ends). A move only means "re-read the stamp"."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self._lock = threading.Lock()
-        self._connection: Any = None
-        self._seen: Any = None
-        url = store.engine.url
-        if store.is_sqlite:
-            self.sql = "PRAGMA data_version" if url.database not in (None, "", ":memory:") else None
-        elif url.get_backend_name() == "postgresql":
-            self.sql = "SELECT txid_current_snapshot()::text"
-        else:
-            self.sql = None
-        self.inline = store.is_sqlite  # cheaper than a thread hop; PostgreSQL is a round trip
-
-    @property
-    def usable(self) -> bool:
-        return self.sql is not None
-
-    def moved(self) -> bool:
-        """True when the store may have changed since the last call (always the first time)."""
-        with self._lock:
-            try:
-                if self._connection is None:
-                    if self.store.is_sqlite:
-                        self._connection = sqlite3.connect(self.store.engine.url.database, timeout=60,
-                                                           isolation_level=None, check_same_thread=False)
-                    else:
-                        # Its own connection, out of the pool for good (detached; closed by close()).
-                        self._connection = self.store.engine.raw_connection()
-                        self._connection.detach()
-                        self._connection.driver_connection.autocommit = True
-                cursor = self._connection.cursor()
-                try:
-                    cursor.execute(self.sql)
-                    value = cursor.fetchone()[0]
-                finally:
-                    cursor.close()
-            except Exception:  # a lost connection: open another next time, re-read the stamp now
-                self._close()
-                return True
-            moved = value != self._seen
-            self._seen = value
-            return moved
-
-    def _close(self) -> None:
-        connection, self._connection, self._seen = self._connection, None, None
-        if connection is not None:
-            with contextlib.suppress(Exception):
-                connection.close()
-
-    def close(self) -> None:
-        with self._lock:
-            self._close()
-
-
 def _digest(parts: Any) -> str:
     return hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
 
@@ -260,7 +192,7 @@ class ChangeClock:
     def __init__(self, store: Store, ttl: float = 1.0) -> None:
         self.store = store
         self.ttl = ttl
-        self.probe = _ChangeProbe(store)
+        self.probe = ChangeProbe(store)
         self._lock = threading.Lock()
         self._checked = 0.0
         self._forced = True

@@ -40,6 +40,8 @@ class WebContext:
         return request_base_url(request.scope, self.settings.web.base_url)
 
 
-def web_context(request: Request) -> WebContext:
+async def web_context(request: Request) -> WebContext:
+    """The app's context. ``async`` so that FastAPI calls it in the event loop: a plain function
+    dependency would cost every request a hop to a worker thread and back."""
     check_cancelled()  # every route starts here: a render nobody waits for any more stops before it begins
     return request.app.state.web
