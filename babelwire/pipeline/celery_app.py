@@ -34,8 +34,6 @@ from typing import Any
 
 import redis
 from celery import Celery, signals
-from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 
 from babelwire.config import Settings, format_duration, load_settings, parse_duration
 from babelwire.errors import ConfigError
@@ -65,7 +63,8 @@ from babelwire.pipeline.ingest import (
 )
 from babelwire.pipeline.translation import pending_jobs, pending_revision_ids, translate_pending
 from babelwire.store import Store
-from babelwire.store.models import QueueItem, Source
+from babelwire.store.database import OperationalError
+from babelwire.store.queue import existing_sources, pending_among
 from babelwire.stories.grouping import articles_of_revisions, pending_articles, regroup_pending
 from babelwire.translate.engines import EngineCache
 
@@ -371,14 +370,11 @@ def _resend_pending(settings: Settings, store: Store) -> dict[str, int]:
 def _still_pending(store: Store, settings: Settings, kind: str, ids: list[int]) -> list[int]:
     """Those of ``ids`` whose work (of this lease kind) the store still has to do."""
     if kind == "ingest":
-        with store.session() as session:
-            found = set(session.scalars(
-                select(QueueItem.id).where(QueueItem.id.in_(ids), QueueItem.gave_up_at.is_(None))))
+        found = pending_among(store, ids)
     elif kind in ("translate", "translating"):
         found = set(pending_revision_ids(store, settings, limit=None)) & set(ids)
     elif kind == "list":
-        with store.session() as session:
-            found = set(session.scalars(select(Source.id).where(Source.id.in_(ids))))
+        found = existing_sources(store, ids)
     elif kind == "group":
         found = set(ids) if settings.stories.enabled and pending_articles(store, settings, limit=1) else set()
     else:

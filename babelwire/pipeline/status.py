@@ -9,13 +9,12 @@ from typing import Any
 
 import redis
 from kombu.exceptions import OperationalError as BrokerError
-from sqlalchemy import func, select
 
 from babelwire.config import Settings
 from babelwire.errors import ConfigError
 from babelwire.pipeline.translation import count_pending
 from babelwire.store import Store
-from babelwire.store.models import ErrorRecord, QueueItem
+from babelwire.store.status import fetch_queue_status
 
 log = logging.getLogger(__name__)
 RECENT_ERRORS = 10
@@ -23,18 +22,12 @@ RECENT_STOPPED = 10
 
 
 def _store_status(store: Store, settings: Settings) -> dict[str, Any]:
-    with store.session() as session:
-        pending = session.scalar(select(func.count(QueueItem.id)).where(QueueItem.gave_up_at.is_(None))) or 0
-        given_up = session.scalar(select(func.count(QueueItem.id)).where(QueueItem.gave_up_at.is_not(None))) or 0
-        errors = session.execute(
-            select(ErrorRecord.at, ErrorRecord.stage, ErrorRecord.url, ErrorRecord.reason)
-            .order_by(ErrorRecord.at.desc(), ErrorRecord.id.desc()).limit(RECENT_ERRORS)
-        ).all()
+    queue = fetch_queue_status(store, recent_errors=RECENT_ERRORS)
     return {
-        "fetch_queue": {"pending": pending, "given_up": given_up},
+        "fetch_queue": {"pending": queue.pending, "given_up": queue.given_up},
         "translations_pending": count_pending(store, settings),
-        "errors": [{"at": at.isoformat(), "stage": stage, "url": url, "reason": reason}
-                   for at, stage, url, reason in errors],
+        "errors": [{"at": error.at.isoformat(), "stage": error.stage, "url": error.url, "reason": error.reason}
+                   for error in queue.errors],
     }
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from babelwire.errors import ConfigError
 
+__all__ = ["OperationalError", "Store", "scratch_database"]  # OperationalError: the database went away (retry)
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _migrated: set[str] = set()

@@ -317,8 +317,8 @@ def test_nested_sitemap_indexes_are_followed_within_the_budget(env, server: Loop
 
 def test_queueing_counts_what_it_inserted_on_both_databases(store):
     """`_enqueue` reports how many URLs it queued (psycopg's executemany rowcount is -1)."""
-    from babelwire.pipeline.ingest import _enqueue
     from babelwire.store.models import Source
+    from babelwire.store.queue import enqueue as _enqueue
 
     with store.transaction() as session:
         source = Source(url="https://example.org/feed.xml", kind="feed", name="example", interval=900,
