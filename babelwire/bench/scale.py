@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import redis
-from sqlalchemy import func, select
 
 from babelwire.bench.ingest import load_pages, serve_pages
 from babelwire.bench.web import stop_server
 from babelwire.config import load_settings
 from babelwire.errors import ConfigError
 from babelwire.loopback import LoopbackServer
+from babelwire.store.bulk import count_rows, frequent_errors
 from babelwire.store.database import scratch_database
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,6 @@ def _run_once(html: list[bytes], workers: int, concurrency: int, model: Path | N
     from babelwire.pipeline.subscriptions import add_source
     from babelwire.pipeline.translation import count_pending
     from babelwire.store import Store
-    from babelwire.store.models import Article, QueueItem, Translation
 
     client = redis.Redis.from_url(REDIS_URL)
     client.flushdb()
@@ -89,10 +88,8 @@ def _run_once(html: list[bytes], workers: int, concurrency: int, model: Path | N
                 time.sleep(0.2)
                 calm = calm + 1 if _drained(client) else 0
             seconds = time.perf_counter() - start - 0.4  # the two confirming checks
-            with store.session() as session:
-                stored = session.scalar(select(func.count(Article.id))) or 0
-                failed = session.scalar(select(func.count(QueueItem.id))) or 0
-                translated = session.scalar(select(func.count(Translation.id))) or 0
+            counts = count_rows(store, "articles", "fetch_queue", "translations")
+            stored, failed, translated = counts["articles"], counts["fetch_queue"], counts["translations"]
             untranslated = count_pending(store, settings)
             errors = [f"{n}× {stage}: {reason[:120]}" for stage, reason, n in session_errors(store)]
         finally:
@@ -112,13 +109,7 @@ def _run_once(html: list[bytes], workers: int, concurrency: int, model: Path | N
 
 def session_errors(store: Any) -> list[tuple[str, str, int]]:
     """The most frequent recorded errors (stage, reason, count)."""
-    from babelwire.store.models import ErrorRecord
-
-    count = func.count(ErrorRecord.id)
-    with store.session() as session:
-        return list(session.execute(
-            select(ErrorRecord.stage, ErrorRecord.reason, count).group_by(ErrorRecord.stage, ErrorRecord.reason)
-            .order_by(count.desc()).limit(5)).all())
+    return frequent_errors(store, 5)
 
 
 def run_scale_bench(

@@ -16,12 +16,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
-
 from babelwire.config import Settings
 from babelwire.document import Block, Document
 from babelwire.store import Store
-from babelwire.store.models import Article, Revision, Source, Story
+from babelwire.store.bulk import NewArticle, NewSource, add_articles, insert_rows
 from babelwire.stories.grouping import GroupingParams, assign_story
 
 log = logging.getLogger(__name__)
@@ -39,25 +37,16 @@ def _story_rows(start: int, count: int, per_day: int, rng: random.Random) -> lis
     return rows
 
 
-def _add_articles(store: Store, count: int, rng: random.Random, serial: int) -> list[int]:
-    ids = []
-    with store.transaction() as session:
-        source = Source(url=f"bench:{serial}", kind="page", name="bench", interval=3600, language="en",
-                        consecutive_failures=0)
-        session.add(source)
-        session.flush()
-        for i in range(count):
-            words = rng.sample(_VOCABULARY, 60)
-            document = Document(title=" ".join(words[:8]), blocks=[Block("paragraph", " ".join(words[8:]))],
-                                language="en", published=NOW)
-            article = Article(url=f"bench:{serial}:{i}", source_id=source.id, language="en", published=NOW,
-                              first_seen_at=NOW, consecutive_failures=0)
-            session.add(article)
-            session.flush()
-            session.add(Revision(article_id=article.id, number=1, content_hash=f"{serial}:{i}",
-                                 document=document.to_stored()))
-            ids.append(article.id)
-    return ids
+def _new_articles(count: int, rng: random.Random, serial: int) -> list[NewArticle]:
+    source = NewSource(url=f"bench:{serial}", name="bench", language="en")
+    articles = []
+    for i in range(count):
+        words = rng.sample(_VOCABULARY, 60)
+        document = Document(title=" ".join(words[:8]), blocks=[Block("paragraph", " ".join(words[8:]))],
+                            language="en", published=NOW)
+        articles.append(NewArticle(url=f"bench:{serial}:{i}", source=source, document=document.to_stored(),
+                                   content_hash=f"{serial}:{i}", language="en", published=NOW))
+    return articles
 
 
 def run_stories_bench(sizes: tuple[int, ...] = (1000, 10000, 100000), *, placements: int = 20,
@@ -75,14 +64,13 @@ def run_stories_bench(sizes: tuple[int, ...] = (1000, 10000, 100000), *, placeme
             stored = 0
             for serial, size in enumerate(sorted(sizes)):
                 start = time.perf_counter()
-                with store.transaction() as session:  # one transaction, executemany: fast bulk insert
-                    for offset in range(stored, size, 10000):
-                        chunk = min(10000, size - offset)
-                        session.execute(insert(Story), _story_rows(offset, chunk, per_day, rng))
+                # One transaction, executemany per chunk of 10,000 (made as they go in): a fast bulk insert.
+                insert_rows(store, (("stories", _story_rows(offset, min(10000, size - offset), per_day, rng))
+                                    for offset in range(stored, size, 10000)))
                 build = time.perf_counter() - start
                 stored = max(stored, size)
                 timings = []
-                for article_id in _add_articles(store, placements, rng, serial):
+                for article_id in add_articles(store, _new_articles(placements, rng, serial)):
                     begin = time.perf_counter()
                     assign_story(store, article_id, settings, params=params)
                     timings.append(1000 * (time.perf_counter() - begin))

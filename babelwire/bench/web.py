@@ -29,11 +29,10 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
-from sqlalchemy import bindparam, insert
 
 from babelwire.document import Block, Document
 from babelwire.store import Store
-from babelwire.store.models import Article, Revision, Source, Story, Translation
+from babelwire.store.bulk import analyze, insert_rows, set_story_counts
 
 T = TypeVar("T")
 APP_FACTORY = "babelwire.server:app_from_environment"
@@ -101,21 +100,21 @@ def generate_store(url: str, *, articles: int = 10_000, sources: int = 20, seed:
     rng = random.Random(seed)
     store = Store(url)
     now = datetime.now(UTC)
-    tables = {m: m.__table__ for m in (Source, Article, Revision, Translation, Story)}
     story_count = articles // 5
-    with store.engine.begin() as conn:
-        conn.execute(insert(tables[Source]), [
+    insert_rows(store, [
+        ("sources", [
             {"id": s + 1, "url": f"https://news{s}.example.fr/rss.xml", "kind": "feed", "name": f"Le Journal {s}",
              "language": "fr", "interval": 1800.0, "created_at": now, "next_poll_at": now,
              "consecutive_failures": 0, "translate": True, "last_success_at": now}
             for s in range(sources)
-        ])
-        conn.execute(insert(tables[Story]), [
+        ]),
+        ("stories", [
             {"id": k + 1, "title": f"{_TOPICS[k % len(_TOPICS)][1].capitalize()}: story {k + 1}",
              "created_at": now, "updated_at": now - timedelta(minutes=k), "start_at": now - timedelta(minutes=k + 60),
              "end_at": now - timedelta(minutes=k), "article_count": 0, "features": None}
             for k in range(story_count)
-        ])
+        ]),
+    ])
     counts = [0] * (story_count + 1)
     for start in range(0, articles, batch):
         rows_a, rows_r, rows_t = [], [], []
@@ -139,19 +138,9 @@ def generate_store(url: str, *, articles: int = 10_000, sources: int = 20, seed:
                            "engine_id": "ct2:opus-mt-fr-en@bench", "model": "opus-mt-fr-en", "created_at": when,
                            "seconds": 0.4, "document": translated, "flags": flags,
                            "sentences": 2 * len(translated["blocks"]), "from_memory": 0})
-        with store.engine.begin() as conn:
-            conn.execute(insert(tables[Article]), rows_a)
-            conn.execute(insert(tables[Revision]), rows_r)
-            conn.execute(insert(tables[Translation]), rows_t)
-    with store.engine.begin() as conn:
-        conn.execute(tables[Story].update().where(tables[Story].c.id == bindparam("sid"))
-                     .values(article_count=bindparam("n")),
-                     [{"sid": k, "n": n} for k, n in enumerate(counts) if k and n])
-        conn.execute(tables[Story].delete().where(tables[Story].c.article_count == 0))
-        story_ids = [row[0] for row in conn.execute(tables[Story].select().with_only_columns(tables[Story].c.id))]
-    if store.is_sqlite:
-        with store.engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
+        insert_rows(store, [("articles", rows_a), ("revisions", rows_r), ("translations", rows_t)])
+    story_ids = set_story_counts(store, {k: n for k, n in enumerate(counts) if k})
+    analyze(store)
     store.close()
     return {"articles": list(range(1, articles + 1)), "stories": story_ids}
 

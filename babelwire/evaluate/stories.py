@@ -29,7 +29,7 @@ from babelwire.config import Settings
 from babelwire.document import Block, Document
 from babelwire.errors import BabelwireError
 from babelwire.store import Store
-from babelwire.store.models import Article, Revision, Source, Translation
+from babelwire.store.bulk import NewArticle, NewSource, add_articles
 from babelwire.stories.grouping import GroupingParams, assign_story
 
 log = logging.getLogger(__name__)
@@ -142,34 +142,22 @@ def _document(title: str, text: str, language: str, published: datetime) -> dict
 
 def store_articles(store: Store, articles: Iterable[dict[str, Any]]) -> dict[str, int]:
     """Insert dataset articles (revision + English translation when given); dataset id → article id."""
-    ids: dict[str, int] = {}
-    with store.transaction() as session:
-        sources: dict[str, Source] = {}
-        for row in articles:
-            source = sources.get(row["source"])
-            if source is None:
-                source = Source(url=f"dataset:{row['source']}", kind="page", name=row["source"], interval=3600,
-                                language=None, consecutive_failures=0)
-                session.add(source)
-                sources[row["source"]] = source
-                session.flush()
-            published = _time(row["published"])
-            article = Article(url=row.get("url") or f"dataset:{row['id']}", source_id=source.id, title=row["title"],
-                              language=row["language"], published=published, first_seen_at=published,
-                              consecutive_failures=0)
-            session.add(article)
-            session.flush()
-            document = _document(row["title"], row["text"], row["language"], published)
-            revision = Revision(article_id=article.id, number=1, content_hash=row["id"], document=document)
-            session.add(revision)
-            session.flush()
-            if row.get("translated_title") or row.get("translated_text"):
-                translated = _document(row.get("translated_title") or row["title"],
-                                       row.get("translated_text") or row["text"], TARGET, published)
-                session.add(Translation(revision_id=revision.id, target=TARGET, engine="dataset",
-                                        engine_id="dataset", document=translated, flags={}))
-            ids[row["id"]] = article.id
-    return ids
+    keys: list[str] = []
+    new: list[NewArticle] = []
+    for row in articles:
+        published = _time(row["published"])
+        translated = None
+        if row.get("translated_title") or row.get("translated_text"):
+            translated = _document(row.get("translated_title") or row["title"],
+                                   row.get("translated_text") or row["text"], TARGET, published)
+        keys.append(row["id"])
+        new.append(NewArticle(
+            url=row.get("url") or f"dataset:{row['id']}", source=NewSource(f"dataset:{row['source']}", row["source"]),
+            document=_document(row["title"], row["text"], row["language"], published), content_hash=row["id"],
+            title=row["title"], language=row["language"], published=published, translation=translated,
+            target=TARGET, engine="dataset",
+        ))
+    return dict(zip(keys, add_articles(store, new), strict=True))
 
 
 def run_grouping(articles: list[dict[str, Any]], params: GroupingParams, *,

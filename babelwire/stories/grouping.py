@@ -17,16 +17,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
-
-from sqlalchemy import exists, func, select, text
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from babelwire.config import Settings
 from babelwire.errors import BabelwireError
 from babelwire.store import Store
-from babelwire.store.models import Article, Revision, Source, Story, Translation, utcnow
+from babelwire.store import stories as story_store
+from babelwire.store.models import utcnow
 from babelwire.stories import representation as rep
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,6 @@ THRESHOLDS: dict[str, tuple[float, float]] = {
 }
 DEFAULT_METHOD = "tfidf"
 MAX_CANDIDATES = 500  # stories compared per placement, newest first
-_PG_LOCK_KEY = 0x6277_7374  # "bwst": serialises placements on PostgreSQL (SQLite: BEGIN IMMEDIATE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,19 +76,12 @@ def _target(settings: Settings) -> str:
     return settings.translate.to[0] if settings.translate.to else "en"
 
 
-def _read(session: Session, article: Article, target: str) -> tuple[_Reading, str]:
+def _read(article: story_store.ArticleText) -> tuple[_Reading, str]:
     """What to group the article by: (basis, title, time) and its lead, in the target language."""
-    revision = session.scalars(
-        select(Revision).where(Revision.article_id == article.id).order_by(Revision.number.desc()).limit(1)
-    ).first()
-    if revision is None:
+    if article.revision_id is None or article.document is None:
         raise BabelwireError(f"article {article.id} has no revision to group", url=article.url)
-    translation = session.scalars(
-        select(Translation).where(Translation.revision_id == revision.id, Translation.target == target)
-    ).first()
-    document = translation.document if translation is not None else revision.document
-    basis = f"r{revision.id}:" + (f"t{translation.id}" if translation is not None else "o")
-    title, lead = rep.lead_text(document)
+    basis = f"r{article.revision_id}:" + (f"t{article.translation_id}" if article.translation_id is not None else "o")
+    title, lead = rep.lead_text(article.document)
     at = article.published or article.first_seen_at or utcnow()
     return _Reading(basis, title or article.title or "", at), lead
 
@@ -101,26 +94,13 @@ def _similarity(article: dict[str, Any], story: dict[str, Any], idf: dict[str, f
     return dense if method == "embedding" else (terms + dense) / 2
 
 
-def _candidates(session: Session, at: datetime, window: timedelta, cap: int) -> list[Story]:
-    # Both bounds use indexed columns; newest first so the cap drops the oldest stories.
-    query = (
-        select(Story)
-        .where(Story.end_at >= at - window, Story.start_at <= at + window)
-        .order_by(Story.end_at.desc())
-        .limit(cap)
-    )
-    return list(session.scalars(query))
-
-
-def refresh_story(session: Session, story: Story) -> bool:
-    """Rebuild a story from its members (centroid, title, span, count); False if it is empty."""
-    members = session.execute(
-        select(Article.id, Article.story_features, func.coalesce(Article.published, Article.first_seen_at))
-        .where(Article.story_id == story.id)
-        .order_by(func.coalesce(Article.published, Article.first_seen_at), Article.id)
-    ).all()
+def refresh_story(session: Session, story: int) -> bool:
+    """Rebuild a story (by id) from its members (centroid, title, span, count), in the caller's
+    transaction; False if it has none left (then it is deleted)."""
+    story_id: int = getattr(story, "id", story)  # a Story row, as callers used to pass, works too
+    members = story_store.story_members(session, story_id)
     if not members:
-        session.delete(story)
+        story_store.delete_story(session, story_id)
         return False
     vectors = [(m.story_features or {}).get("terms", {}) for m in members]
     centroid = rep.mean_vector(vectors)
@@ -134,12 +114,9 @@ def refresh_story(session: Session, story: Story) -> bool:
     features: dict[str, Any] = {"terms": centroid, "n": len(members)}
     if embeddings and len(embeddings) == len(members):
         features["emb"] = rep.mean_embedding(embeddings)
-    story.features = features
-    story.title = (members[best].story_features or {}).get("title") or story.title
-    story.start_at = members[0][2]
-    story.end_at = members[-1][2]
-    story.article_count = len(members)
-    story.updated_at = utcnow()
+    story_store.update_story(session, story_id, features=features,
+                             title=(members[best].story_features or {}).get("title") or None,  # None: keep
+                             start_at=members[0].at, end_at=members[-1].at, article_count=len(members))
     return True
 
 
@@ -150,33 +127,34 @@ def assign_story(store: Store, article_id: int, settings: Settings, *, params: G
     window = timedelta(seconds=rep_window(settings))
     # Read and vectorise outside the write transaction: embedding a text takes milliseconds that
     # should not hold the store's write lock.
-    with store.session() as session:
-        article = session.get(Article, article_id)
-        if article is None:
-            raise BabelwireError(f"no article with id {article_id}")
-        reading, lead = _read(session, article, target)
-        current = article.story_features or {}
-        if article.story_id is not None and current.get("basis") == reading.basis:
-            return article.story_id
+    stored = story_store.article_text(store, article_id, target)
+    if stored is None:
+        raise BabelwireError(f"no article with id {article_id}")
+    reading, lead = _read(stored)
+    if stored.story_id is not None and (stored.story_features or {}).get("basis") == reading.basis:
+        return stored.story_id
     vector = rep.article_features(reading.title, lead, params.method)
 
     with store.transaction() as session:
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-        article = session.get(Article, article_id, with_for_update=True)
+        story_store.lock_placements(session)
+        article = story_store.placement_for_update(session, article_id)
         if article is None:
             raise BabelwireError(f"no article with id {article_id}")
         if article.story_id is not None and (article.story_features or {}).get("basis") == reading.basis:
             return article.story_id  # another worker placed it meanwhile
-        stories = _candidates(session, reading.at, window, params.max_candidates)
+        stories = story_store.candidate_stories(session, reading.at, window, params.max_candidates)
         vectors = [vector["terms"], *((s.features or {}).get("terms", {}) for s in stories)]
         idf = rep.idf_weights(*rep.idf_table(vectors))
         scored = sorted(
             ((_similarity(vector, s.features or {}, idf, params.method), -s.id, s) for s in stories),
             key=lambda item: item[:2], reverse=True,
         )
-        previous = session.get(Story, article.story_id) if article.story_id is not None else None
-        chosen: Story | None = None
+        previous: story_store.StoryVector | None = None
+        if article.story_id is not None:  # usually among the candidates, else one more query
+            previous = next((s for s in stories if s.id == article.story_id), None)
+            if previous is None:
+                previous = story_store.story_vector(session, article.story_id)
+        chosen: story_store.StoryVector | None = None
         if previous is not None:
             own = _similarity(vector, previous.features or {}, idf, params.method)
             if own >= params.stay:
@@ -186,19 +164,14 @@ def assign_story(store: Store, article_id: int, settings: Settings, *, params: G
                          previous.id)
         if chosen is None and scored and scored[0][0] >= params.join:
             chosen = scored[0][2]
-        if chosen is None:
-            chosen = Story(title=reading.title, start_at=reading.at, end_at=reading.at, article_count=0)
-            session.add(chosen)
-            session.flush()
-        article.story_id = chosen.id
-        article.story_features = {"basis": reading.basis, "method": params.method, "title": reading.title,
-                                  **vector}
-        session.flush()
-        refresh_story(session, chosen)
-        if previous is not None and previous.id != chosen.id:
-            refresh_story(session, previous)
-        log.debug("article %s → story %s", article_id, chosen.id)
-        return chosen.id
+        chosen_id = chosen.id if chosen is not None else story_store.new_story(session, reading.title, reading.at)
+        story_store.place_article(session, article_id, chosen_id,
+                                  {"basis": reading.basis, "method": params.method, "title": reading.title, **vector})
+        refresh_story(session, chosen_id)
+        if previous is not None and previous.id != chosen_id:
+            refresh_story(session, previous.id)
+        log.debug("article %s → story %s", article_id, chosen_id)
+        return chosen_id
 
 
 def rep_window(settings: Settings) -> float:
@@ -211,31 +184,12 @@ def pending_articles(
 ) -> list[int]:
     """Articles ready to group (newest revision translated, or already in the target language),
     oldest first: those without a story, or, with ``among``, those ids whether placed or not."""
-    target = _target(settings)
-    # correlate(): nested in EXISTS, the subquery would otherwise take the newest revision of all
-    # articles instead of this one's.
-    newest = select(func.max(Revision.id)).where(Revision.article_id == Article.id).correlate(Article).scalar_subquery()
-    translated = exists().where(Translation.revision_id == newest, Translation.target == target)
-    chosen = Article.story_id.is_(None) if among is None else Article.id.in_(among)
-    query = (
-        select(Article.id)
-        .join(Source, Source.id == Article.source_id)
-        .where(chosen, newest.is_not(None),
-               translated | (func.coalesce(Source.language, Article.language) == target))
-        .order_by(func.coalesce(Article.published, Article.first_seen_at), Article.id)
-    )
-    if limit is not None:
-        query = query.limit(limit)
-    with store.session() as session:
-        return list(session.scalars(query))
+    return story_store.pending_articles(store, _target(settings), limit=limit, among=among)
 
 
 def articles_of_revisions(store: Store, revision_ids: list[int]) -> list[int]:
     """The articles these revisions belong to (for re-placing updated articles)."""
-    if not revision_ids:
-        return []
-    with store.session() as session:
-        return sorted(set(session.scalars(select(Revision.article_id).where(Revision.id.in_(revision_ids)))))
+    return story_store.articles_of_revisions(store, revision_ids)
 
 
 def regroup_pending(
