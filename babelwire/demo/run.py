@@ -13,15 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from babelwire.config import Settings, default_home, load_settings
 from babelwire.demo.site import DemoSite
 from babelwire.errors import ConfigError, ModelError, TranslationError
 from babelwire.pipeline.local import PollSummary, poll
 from babelwire.pipeline.subscriptions import add_source
 from babelwire.store import Store
-from babelwire.store.models import Article, Base, Revision, Source, Story, Translation
+from babelwire.store.sources import article_ids_by_url, count_rows, delete_all_rows
 
 log = logging.getLogger(__name__)
 MARKER = ".babelwire-demo"  # marks a folder the demo created, so it may reset it
@@ -78,9 +76,7 @@ def prepare_home(home: Path) -> None:
 def empty_store(store: Store) -> None:
     """Delete every row, so each demo run starts afresh (the sample site's port changes per run)."""
     # Rows, not the file: the store migrates a database URL once per process.
-    with store.engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
+    delete_all_rows(store)
 
 
 def demo_settings(home: Path) -> Settings:
@@ -149,13 +145,14 @@ def choose_engine(settings: Settings, *, pull: bool | None = True, on_step: Step
 
 
 def _count(store: Store, summary: DemoSummary, site: DemoSite) -> None:
-    with store.session() as session:
-        summary.sources = session.scalar(select(func.count(Source.id))) or 0
-        summary.articles = session.scalar(select(func.count(Article.id))) or 0
-        summary.revisions = session.scalar(select(func.count(Revision.id))) or 0
-        summary.translations = session.scalar(select(func.count(Translation.id))) or 0
-        summary.stories = session.scalar(select(func.count(Story.id)).where(Story.article_count > 0)) or 0
-        ids = dict(session.execute(select(Article.url, Article.id)).all())
+    """Fill in what the demo stored, and which articles are the shared event's and the updated one."""
+    counts = count_rows(store)
+    summary.sources = counts.sources
+    summary.articles = counts.articles
+    summary.revisions = counts.revisions
+    summary.translations = counts.translations
+    summary.stories = counts.stories
+    ids = article_ids_by_url(store)
     summary.event_article_ids = [ids[site.url(p)] for p in site.event_paths if site.url(p) in ids]
     updated = [ids[site.url(p)] for p in site.updated_paths if site.url(p) in ids]
     summary.updated_article_id = updated[0] if updated else None

@@ -9,9 +9,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from babelwire.config import Settings, parse_duration
 from babelwire.document import iso
 from babelwire.errors import (
@@ -34,17 +31,23 @@ from babelwire.sources import (
     write_opml,
 )
 from babelwire.store import Store, queries
-from babelwire.store.limits import MAX_LANGUAGE, MAX_SOURCE_NAME, MAX_URL, cut_text
-from babelwire.store.models import Article, Source, utcnow
+from babelwire.store.limits import MAX_LANGUAGE, MAX_URL
+from babelwire.store.models import Source
 from babelwire.store.readmodels import SourceHealth
+from babelwire.store.sources import (
+    MAX_ENGINE,
+    create_source,
+    delete_source,
+    list_sources,
+    next_poll_times,
+    update_source,
+)
+from babelwire.store.sources import find_source as find_source  # re-exported (it moved to the store)
 from babelwire.urls import normalise_url
 
 log = logging.getLogger(__name__)
 ProbeKind = Literal["feed", "sitemap", "page", "site"]
 MIN_ARTICLE_CHARS = 400
-
-
-_MAX_ENGINE = Source.__table__.c.engine.type.length
 
 
 def _check_fields(url: str | None, language: str | None, engine: str | None) -> None:
@@ -55,14 +58,8 @@ def _check_fields(url: str | None, language: str | None, engine: str | None) -> 
     if language is not None and len(language) > MAX_LANGUAGE:
         raise InvalidSourceError(f"language code longer than {MAX_LANGUAGE} characters: {language[:40]!r} "
                                  "(use an ISO 639-1 code such as fr)")
-    if engine is not None and len(engine) > _MAX_ENGINE:
-        raise InvalidSourceError(f"engine name longer than {_MAX_ENGINE} characters: {engine[:40]!r}")
-
-
-def _source_name(name: str | None, url: str) -> str:
-    """The display name: the one given (a feed's title by default), cut to fit, else the host."""
-    cleaned = " ".join((name or "").split()).replace("\x00", "")
-    return cut_text(cleaned or urlsplit(url).netloc, MAX_SOURCE_NAME) or url[:MAX_SOURCE_NAME]
+    if engine is not None and len(engine) > MAX_ENGINE:
+        raise InvalidSourceError(f"engine name longer than {MAX_ENGINE} characters: {engine[:40]!r}")
 
 
 @dataclass
@@ -158,54 +155,27 @@ def add_source(
     interval = parse_duration(every) if every else settings.poll.every.total_seconds()
     if interval <= 0:
         raise ConfigError(f"poll interval must be positive, not {every!r}")
-    with store.transaction() as session:
-        existing = session.scalar(select(Source).where(Source.url == url))
-        if existing is not None:
-            raise SourceExistsError(f"already watched as source {existing.id} ({existing.name})", url=url)
-        source = Source(url=url, kind=kind, name=_source_name(name, url), language=language,
-                        interval=interval, created_at=utcnow(), next_poll_at=utcnow(), consecutive_failures=0,
-                        translate_to=translate_to, engine=engine, translate=translate)
-        session.add(source)
-    return source
-
-
-def find_source(session: Session, ref: str) -> Source | None:
-    """A source by id or URL."""
-    if ref.isdigit():
-        return session.get(Source, int(ref))
-    return session.scalar(select(Source).where(Source.url == normalise_url(ref)))
+    return create_source(store, url=url, kind=kind, name=name, language=language, interval=interval,
+                         translate_to=translate_to, engine=engine, translate=translate)
 
 
 def remove_source(store: Store, ref: str) -> tuple[Source, int] | None:
     """Delete a source and its articles; returns (source, articles removed) or None."""
-    with store.transaction() as session:
-        source = find_source(session, ref)
-        if source is None:
-            return None
-        count = session.scalar(select(func.count(Article.id)).where(Article.source_id == source.id)) or 0
-        session.delete(source)
-    return source, count
+    return delete_source(store, ref)
 
 
 def edit_source(store: Store, ref: str, **changes: object) -> Source | None:
-    """Change a source's settings; keys with value None are left alone (limits as in add_source)."""
+    """Change a source's settings; keys with value None are left alone (limits as in add_source).
+
+    ``every`` (a duration such as ``"2h"``) sets the poll interval and makes the source due at once;
+    other keys are the source's columns (``name``, ``language``, ``translate_to``, ``engine``,
+    ``translate``)."""
     _check_fields(None, changes.get("language") if isinstance(changes.get("language"), str) else None,
                   changes.get("engine") if isinstance(changes.get("engine"), str) else None)
-    with store.transaction() as session:
-        source = find_source(session, ref)
-        if source is None:
-            return None
-        for key, value in changes.items():
-            if value is None:
-                continue
-            if key == "every":
-                source.interval = parse_duration(str(value))
-                source.next_poll_at = utcnow()
-            elif key == "name":
-                source.name = _source_name(str(value), source.url)
-            else:
-                setattr(source, key, value)
-    return source
+    columns = {key: value for key, value in changes.items() if value is not None}
+    every = columns.pop("every", None)
+    interval = parse_duration(str(every)) if every is not None else None
+    return update_source(store, ref, columns, interval=interval)
 
 
 def import_opml(store: Store, settings: Settings, content: bytes) -> tuple[list[Source], list[str]]:
@@ -221,9 +191,8 @@ def import_opml(store: Store, settings: Settings, content: bytes) -> tuple[list[
 
 
 def export_opml(store: Store) -> str:
-    with store.session() as session:
-        sources = session.scalars(select(Source).order_by(Source.id)).all()
-        return write_opml([Outline(url=s.url, title=s.name, language=s.language) for s in sources])
+    """Every source as an OPML document."""
+    return write_opml([Outline(url=s.url, title=s.name, language=s.language) for s in list_sources(store)])
 
 
 def source_health(store: Store) -> list[SourceHealth]:
@@ -241,8 +210,7 @@ class PollSchedule:
 
 def poll_schedule(store: Store) -> PollSchedule:
     """How many sources there are and when the first of them is due (None: at once)."""
-    with store.session() as session:
-        due = list(session.scalars(select(Source.next_poll_at)))
+    due = next_poll_times(store)
     if not due or any(at is None for at in due):
         return PollSchedule(sources=len(due), next_poll_at=None)
     return PollSchedule(sources=len(due), next_poll_at=iso(min(due)))
