@@ -8,7 +8,9 @@
 - translate is pure: it does not import the store (the translation memory is handed in);
 - web reads through the store: it imports store, config and the shared modules, no stage package
   and no pipeline;
-- nobody imports another package's private (underscore) names.
+- nobody imports another package's private (underscore) names;
+- the store owns every query: no module outside ``store/`` imports SQLAlchemy (except for type
+  hints under ``if TYPE_CHECKING:``).
 """
 
 from __future__ import annotations
@@ -76,6 +78,53 @@ def _violations() -> list[str]:
             if there != here and any(n.startswith("_") and not n.startswith("__") for n in names):
                 problems.append(f"{where}: private names {[n for n in names if n.startswith('_')]}")
     return problems
+
+
+def _runtime_sqlalchemy_imports(path: Path) -> list[int]:
+    """Lines importing SQLAlchemy outside ``if TYPE_CHECKING:`` blocks."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    hints: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            hints.update(id(child) for inner in node.body for child in ast.walk(inner))
+    lines = []
+    for node in ast.walk(tree):
+        if id(node) in hints:
+            continue
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [node.module or ""]
+        else:
+            continue
+        if any(name.split(".")[0] == "sqlalchemy" for name in names):
+            lines.append(node.lineno)
+    return lines
+
+
+def _sql_outside_store() -> list[str]:
+    problems = []
+    for module, path in sorted(_modules().items()):
+        if _top(module) == "store":
+            continue
+        problems += [f"{path.relative_to(PACKAGE.parent)}:{line} imports SQLAlchemy: queries belong in store/"
+                     for line in _runtime_sqlalchemy_imports(path)]
+    return problems
+
+
+def test_the_store_owns_every_query():
+    assert _sql_outside_store() == []
+
+
+def test_the_query_check_sees_sql_outside_the_store(tmp_path, monkeypatch):
+    fake = tmp_path / "babelwire"
+    (fake / "pipeline").mkdir(parents=True)
+    (fake / "pipeline" / "__init__.py").write_text("")
+    (fake / "pipeline" / "bad.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from sqlalchemy.orm import Session\n"
+        "from sqlalchemy import select\n")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
+    assert _sql_outside_store() == ["babelwire/pipeline/bad.py:4 imports SQLAlchemy: queries belong in store/"]
 
 
 def test_dependency_directions_hold():
