@@ -40,6 +40,8 @@ class ArticleText:
     revision_id: int | None
     translation_id: int | None
     document: dict[str, Any] | None
+    language: str | None = None  # the article's own language
+    original: dict[str, Any] | None = None  # the newest revision's document, in that language
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,8 @@ class StoryVector:
 
     id: int
     features: dict[str, Any] | None
+    start_at: datetime | None = None
+    end_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +82,7 @@ def article_text(store: Store, article_id: int, target: str) -> ArticleText | No
     with store.session() as session:
         article = session.execute(
             select(Article.id, Article.url, Article.title, Article.published, Article.first_seen_at,
-                   Article.story_id, Article.story_features).where(Article.id == article_id)
+                   Article.story_id, Article.story_features, Article.language).where(Article.id == article_id)
         ).first()
         if article is None:
             return None
@@ -98,6 +102,8 @@ def article_text(store: Store, article_id: int, target: str) -> ArticleText | No
         first_seen_at=article.first_seen_at, story_id=article.story_id, story_features=article.story_features,
         revision_id=revision.id if revision is not None else None,
         translation_id=translation.id if translation is not None else None, document=document,
+        language=article.language or ((revision.document or {}).get("language") if revision is not None else None),
+        original=revision.document if revision is not None else None,
     )
 
 
@@ -152,18 +158,19 @@ def candidate_stories(session: Session, at: datetime, window: timedelta, cap: in
     """The stories whose span overlaps ``at`` ± ``window``, newest (by end) first, at most ``cap``."""
     # Both bounds use indexed columns; newest first so the cap drops the oldest stories.
     rows = session.execute(
-        select(Story.id, Story.features)
+        select(Story.id, Story.features, Story.start_at, Story.end_at)
         .where(Story.end_at >= at - window, Story.start_at <= at + window)
         .order_by(Story.end_at.desc())
         .limit(cap)
     )
-    return [StoryVector(row.id, row.features) for row in rows]
+    return [StoryVector(row.id, row.features, row.start_at, row.end_at) for row in rows]
 
 
 def story_vector(session: Session, story_id: int) -> StoryVector | None:
     """One story's features; None if it no longer exists."""
-    row = session.execute(select(Story.id, Story.features).where(Story.id == story_id)).first()
-    return None if row is None else StoryVector(row.id, row.features)
+    row = session.execute(
+        select(Story.id, Story.features, Story.start_at, Story.end_at).where(Story.id == story_id)).first()
+    return None if row is None else StoryVector(row.id, row.features, row.start_at, row.end_at)
 
 
 def new_story(session: Session, title: str, at: datetime) -> int:

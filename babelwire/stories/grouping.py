@@ -34,12 +34,17 @@ log = logging.getLogger(__name__)
 # Thresholds chosen on the development set (README "Stories"): join = least similarity to enter a
 # story; stay = least similarity for an updated article to keep its story (lower: stability).
 THRESHOLDS: dict[str, tuple[float, float]] = {
-    "tfidf": (0.30, 0.15),
+    "tfidf": (0.28, 0.15),
     "embedding": (0.55, 0.40),
     "combined": (0.46, 0.32),
 }
 DEFAULT_METHOD = "tfidf"
 MAX_CANDIDATES = 500  # stories compared per placement, newest first
+# Reports of one event follow each other within hours: a story whose span lies further than
+# TIME_GRACE from the article counts less, its similarity divided by 1 + (gap - grace) / TIME_SCALE
+# (measured on the development set, README "Stories").
+TIME_GRACE = timedelta(hours=12)
+TIME_SCALE = timedelta(hours=48)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +91,50 @@ def _read(article: story_store.ArticleText) -> tuple[_Reading, str]:
     return _Reading(basis, title or article.title or "", at), lead
 
 
-def _similarity(article: dict[str, Any], story: dict[str, Any], idf: dict[str, float], method: str) -> float:
-    terms = rep.tfidf_cosine(article.get("terms", {}), story.get("terms", {}), idf)
+def _original_vector(stored: story_store.ArticleText, target: str) -> dict[str, Any] | None:
+    """The article's own-language terms, when it is grouped by a translation: two outlets writing in
+    one language are compared in it (two weak translations of two French reports share fewer
+    words than the reports themselves)."""
+    if stored.translation_id is None or not stored.original or not stored.language or stored.language == target:
+        return None
+    title, lead = rep.lead_text(stored.original)
+    return {"lang": stored.language, "terms": rep.term_vector(title, lead)}
+
+
+def _idf_tables(vector: dict[str, Any], stories: list[Any], target: str) -> dict[str, dict[str, float]]:
+    """Term weights per language: the target language's over the candidates' centroids, and, for
+    an article with an original-language vector, that language's over the candidates' centroids in it."""
+    tables = {"": rep.idf_weights(*rep.idf_table(
+        [vector["terms"], *((s.features or {}).get("terms", {}) for s in stories)]), target)}
+    original = vector.get("orig")
+    if original:
+        same = [((s.features or {}).get("by_lang") or {}).get(original["lang"]) for s in stories]
+        tables[original["lang"]] = rep.idf_weights(
+            *rep.idf_table([original["terms"], *(v for v in same if v)]), original["lang"])
+    return tables
+
+
+def _similarity(article: dict[str, Any], story: dict[str, Any], idf: dict[str, dict[str, float]],
+                method: str) -> float:
+    terms = rep.tfidf_cosine(article.get("terms", {}), story.get("terms", {}), idf[""])
+    original = article.get("orig")
+    if original and original["lang"] in idf:
+        theirs = (story.get("by_lang") or {}).get(original["lang"])
+        if theirs:  # the story has reports in the article's own language: compare in it too
+            terms = max(terms, rep.tfidf_cosine(original["terms"], theirs, idf[original["lang"]]))
     if method == "tfidf" or not article.get("emb") or not story.get("emb"):
         return terms
     dense = rep.cosine(article["emb"], story["emb"])
     return dense if method == "embedding" else (terms + dense) / 2
+
+
+def time_factor(at: datetime, start: datetime | None, end: datetime | None) -> float:
+    """How much a story's similarity counts for an article at ``at``: 1 within TIME_GRACE of its
+    span, less the further away (see TIME_GRACE)."""
+    if start is None or end is None:
+        return 1.0
+    gap = max(start - at, at - end, timedelta(0))
+    return 1.0 / (1.0 + max(timedelta(0), gap - TIME_GRACE) / TIME_SCALE)
 
 
 def refresh_story(session: Session, story: int) -> bool:
@@ -112,6 +155,13 @@ def refresh_story(session: Session, story: int) -> bool:
         key=lambda i: (round(rep.tfidf_cosine(vectors[i], centroid, idf), 6), -i),
     )
     features: dict[str, Any] = {"terms": centroid, "n": len(members)}
+    by_language: dict[str, list[dict[str, float]]] = {}
+    for member in members:
+        original = (member.story_features or {}).get("orig")
+        if original:
+            by_language.setdefault(original["lang"], []).append(original["terms"])
+    if by_language:
+        features["by_lang"] = {lang: rep.mean_vector(vectors) for lang, vectors in sorted(by_language.items())}
     if embeddings and len(embeddings) == len(members):
         features["emb"] = rep.mean_embedding(embeddings)
     story_store.update_story(session, story_id, features=features,
@@ -134,6 +184,9 @@ def assign_story(store: Store, article_id: int, settings: Settings, *, params: G
     if stored.story_id is not None and (stored.story_features or {}).get("basis") == reading.basis:
         return stored.story_id
     vector = rep.article_features(reading.title, lead, params.method)
+    original = _original_vector(stored, target)
+    if original is not None:
+        vector["orig"] = original
 
     with store.transaction() as session:
         story_store.lock_placements(session)
@@ -143,10 +196,10 @@ def assign_story(store: Store, article_id: int, settings: Settings, *, params: G
         if article.story_id is not None and (article.story_features or {}).get("basis") == reading.basis:
             return article.story_id  # another worker placed it meanwhile
         stories = story_store.candidate_stories(session, reading.at, window, params.max_candidates)
-        vectors = [vector["terms"], *((s.features or {}).get("terms", {}) for s in stories)]
-        idf = rep.idf_weights(*rep.idf_table(vectors))
+        idf = _idf_tables(vector, stories, target)
         scored = sorted(
-            ((_similarity(vector, s.features or {}, idf, params.method), -s.id, s) for s in stories),
+            ((_similarity(vector, s.features or {}, idf, params.method) * time_factor(reading.at, s.start_at, s.end_at),
+              -s.id, s) for s in stories),
             key=lambda item: item[:2], reverse=True,
         )
         previous: story_store.StoryVector | None = None

@@ -1,9 +1,12 @@
 """What an article looks like to the grouping: weighted terms and named entities of its title and
 lead (TF-IDF), and optionally a sentence embedding (all-MiniLM-L6-v2).
 
-Term vectors are stored raw (log term frequency, entities weighted up); inverse document
-frequencies are computed at placement time over the candidate stories, so rare words *in the
-current news* weigh most without a global counter every worker would have to update.
+Term vectors are stored raw (log term frequency, entities weighted up). Inverse document
+frequencies are computed at placement time over the candidate stories, with a background table of
+the language as a prior (``stories.background``): in a young store the background says which words
+are rare, in a busy one the current news does, without a global counter every worker would have
+to update. Words are compared without case and accents; names by a spelling-tolerant key
+(:func:`name_key`: Grouchko, Grushko and Gruschko are one name; Otan is NATO).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import logging
 import math
 import re
 import threading
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -24,9 +28,10 @@ LEAD_CHARS = 900  # enough for a news lead; later paragraphs drift to background
 ENTITY_WEIGHT = 1.0  # an entity is one more term on top of its words (measured: 0, 1, 2, 3)
 TITLE_WEIGHT = 2.0  # the title says what the article is about; count its words twice
 PRIOR_DOCUMENTS = 50  # see idf_weights
+BACKGROUND_DOCUMENTS = 1000  # the weight of a background table in idf_weights, in documents
 MAX_TERMS = 200  # keep the heaviest terms of a story centroid, so its JSON stays small
 
-_WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
+WORD = _WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;«»“”\"()\[\]]\s*|\n)$")
 # Particles allowed inside a name: "Charles de Gaulle", "Ursula von der Leyen".
 _PARTICLES = {"de", "du", "des", "la", "le", "von", "van", "der", "den", "al", "bin", "of", "di", "da"}
@@ -58,6 +63,53 @@ def _stem(word: str) -> str:
     return word
 
 
+def fold(text: str) -> str:
+    """Lower case without accents (``Élysée`` → ``elysee``; other scripts keep their letters)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+
+
+#: Elided articles and pronouns glued to the next word: French l'Otan, d'un; Italian dell'Unione.
+_ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|dell|all|dall|nell|sull|un)'(?=\w)", re.IGNORECASE)
+
+
+def term_key(word: str) -> str:
+    """How a word is counted: folded (:func:`fold`), an elided article dropped (l'Otan → otan),
+    lightly stemmed (:func:`_stem`)."""
+    return _stem(_ELISION.sub("", fold(word)))
+
+
+#: The same organisation or country under its names in the languages of the news.
+NAME_ALIASES = {
+    "otan": "nato", "onu": "un", "ue": "eu", "oms": "who", "fmi": "imf", "osce": "osce", "unesco": "unesco",
+    "etats-unis": "usa", "etats unis": "usa", "united states": "usa", "us": "usa", "royaume-uni": "uk",
+    "united kingdom": "uk", "nations unies": "un", "united nations": "un", "union europeenne": "eu",
+    "european union": "eu", "russie": "russia", "ukraine": "ukraine", "allemagne": "germany",
+    "chine": "china", "kremlin": "kremlin", "maison blanche": "white house", "moscou": "moscow",
+    "bruxelles": "brussels", "geneve": "geneva", "vienne": "vienna", "londres": "london",
+}
+# Transcriptions of one name in different languages (Грушко: Grouchko, Grushko, Gruschko, Gruszko).
+_SPELLINGS = (("tsch", "ch"), ("sch", "sh"), ("sz", "sh"), ("ch", "sh"), ("ou", "u"), ("kh", "h"),
+              ("w", "v"), ("y", "i"), ("j", "i"), ("ck", "k"), ("ph", "f"))
+
+
+def name_key(name: str) -> str:
+    """A name as grouping compares it: folded, an alias resolved (Otan → nato), and each word
+    reduced to a spelling-tolerant key, so transcriptions of one name match."""
+    folded = fold(name).strip()
+    if folded in NAME_ALIASES:
+        return NAME_ALIASES[folded]
+    words = []
+    for word in folded.split():
+        if word in NAME_ALIASES:
+            words.append(NAME_ALIASES[word])
+            continue
+        for old, new in _SPELLINGS:
+            word = word.replace(old, new)
+        words.append(re.sub(r"(.)\1+", r"\1", word))  # doubled letters: Grushko / Grusshko
+    return " ".join(words)
+
+
 def _entities(text: str) -> list[str]:
     """Capitalised spans (two words or more anywhere; one word unless it starts a sentence)."""
     found: list[str] = []
@@ -70,7 +122,7 @@ def _entities(text: str) -> list[str]:
         if len(span) >= 2 or (span and not _SENTENCE_START.search(text[:span_start])):
             name = " ".join(span).lower()
             if name not in STOPWORDS:
-                found.append(name)
+                found.append(name_key(name))
         span.clear()
 
     last_end = 0
@@ -79,10 +131,11 @@ def _entities(text: str) -> list[str]:
         gap = text[last_end:match.start()]
         if span and gap.strip():  # punctuation between words ends a name
             close()
-        if word[0].isupper() or (span and word.lower() in _PARTICLES):
+        bare = _ELISION.sub("", word.replace("’", "'"))
+        if bare[:1].isupper() or (span and word.lower() in _PARTICLES):
             if not span:
                 span_start = match.start()
-            span.append(word.replace("’", "'").removesuffix("'s"))
+            span.append(bare.removesuffix("'s"))
         elif span:
             close()
         last_end = match.end()
@@ -116,7 +169,7 @@ def term_vector(title: str, lead: str) -> dict[str, float]:
             word = match.group().lower()
             if len(word) < 2 or word in STOPWORDS:
                 continue
-            counts[_stem(word)] += weight
+            counts[term_key(word)] += weight
         for entity in _entities(text):
             counts["@" + entity] += weight * ENTITY_WEIGHT
     # Sublinear: a word said five times is not five times as telling.
@@ -133,15 +186,27 @@ def idf_table(vectors: Iterable[Mapping[str, float]]) -> tuple[Counter[str], int
     return frequencies, n
 
 
-def idf_weights(df: Mapping[str, int], n: int) -> dict[str, float]:
+def idf_weights(df: Mapping[str, int], n: int, language: str | None = None) -> dict[str, float]:
     """Smoothed inverse document frequency of every term in ``df`` (over ``n`` vectors).
 
-    PRIOR_DOCUMENTS empty pseudo-documents are added: with only a handful of candidate stories
-    (a quiet hour, a new install) every shared word would otherwise look common and two reports
-    of one event could never meet; with many candidates the real frequencies dominate.
+    PRIOR_DOCUMENTS pseudo-documents are added: with only a handful of candidate stories (a quiet
+    hour, a new install) the counts alone say little — every shared word would look common. With a
+    background table for ``language`` (``stories.background``), BACKGROUND_DOCUMENTS
+    pseudo-documents contain each word as often as that language's news does, so "Otan" weighs
+    more than "réunion" from the second article; without one, PRIOR_DOCUMENTS empty ones (every
+    word rare a priori). The store's own counts add to them and, in a busy store, dominate.
     """
-    total = n + PRIOR_DOCUMENTS
-    return {term: math.log((1 + total) / (1 + count)) + 1.0 for term, count in df.items()}
+    from babelwire.stories import background
+
+    if background.table(language or "") is None:
+        total = n + PRIOR_DOCUMENTS
+        return {term: math.log((1 + total) / (1 + count)) + 1.0 for term, count in df.items()}
+    total = n + BACKGROUND_DOCUMENTS
+    weights = {}
+    for term, count in df.items():
+        share = (BACKGROUND_DOCUMENTS * (background.probability(language, term) or background.UNSEEN) + count) / total
+        weights[term] = math.log(1 / min(1.0, share)) + 1.0
+    return weights
 
 
 def tfidf_cosine(a: Mapping[str, float], b: Mapping[str, float], idf: Mapping[str, float],

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from babelwire.errors import BabelwireError
-from babelwire.evaluate.stories import STORIES_DEV, bcubed, evaluate_stories, load_dataset
+from babelwire.evaluate.stories import (
+    STORIES_DEV,
+    bcubed,
+    bcubed_pooled,
+    cold_windows,
+    evaluate_stories,
+    load_dataset,
+)
 from tests.stories.events import BAKERS_EN, BAKERS_FR, RFI_EN, RFI_FR, RT_EN, RT_FR, SKI_EN
 
 DEV = STORIES_DEV
@@ -59,8 +66,33 @@ def test_a_malformed_dataset_is_refused(tmp_path: Path):
 
 
 def test_development_set_quality_gate():
-    # The number in the README: a change that lowers it is a regression.
-    report = evaluate_stories(DEV)
-    (score,) = report.scores
-    assert score.articles == len(load_dataset(DEV))
-    assert score.f1 >= 0.95, report.to_dict()
+    # The numbers in the README (warm, human 0.985; cold, Apertium 0.968): a change that lowers
+    # them is a regression. Targets of the cold start: ≥ 0.9 with either translation.
+    report = evaluate_stories(DEV, translations=("human", "apertium"), cold=True)
+    scores = {(s.translations, s.run): s for s in report.scores}
+    assert set(scores) == {("human", "warm"), ("human", "cold"), ("apertium", "warm"), ("apertium", "cold")}
+    assert scores["human", "warm"].articles == len(load_dataset(DEV))
+    assert scores["human", "warm"].f1 >= 0.985, report.to_dict()
+    assert scores["human", "cold"].f1 >= 0.95 and scores["apertium", "cold"].f1 >= 0.95, report.to_dict()
+    assert scores["apertium", "warm"].f1 >= 0.94, report.to_dict()
+    assert all(s.precision == 1.0 for s in scores.values()), report.to_dict()
+
+
+def test_cold_windows_are_consecutive_and_overlap_by_half():
+    articles = [{"id": str(i)} for i in range(7)]
+    windows = cold_windows(articles, sizes=(2, 5))
+    assert [[a["id"] for a in w] for w in windows] == [
+        ["0", "1"], ["1", "2"], ["2", "3"], ["3", "4"], ["4", "5"], ["5", "6"],
+        ["0", "1", "2", "3", "4"], ["2", "3", "4", "5", "6"]]
+    # Pooled B-cubed weighs every article the same, each scored within its own run.
+    runs = [({"a": 1, "b": 2}, {"a": 1, "b": 1}), ({"c": 1}, {"c": 1})]
+    p, r, _ = bcubed_pooled(runs)
+    assert p == 1.0 and r == pytest.approx((0.5 + 0.5 + 1) / 3)
+
+
+def test_an_apertium_run_needs_the_apertium_translations(tmp_path: Path):
+    rows = [_row("rt", "nato", "RT", "2022-01-12T17:40:00+01:00", RT_FR, RT_EN)]
+    path = tmp_path / "tiny.jsonl"
+    path.write_text(json.dumps(rows[0]), encoding="utf-8")
+    with pytest.raises(BabelwireError, match="machine_translations"):
+        evaluate_stories(path, translations=("apertium",))

@@ -90,10 +90,12 @@ def test_an_updated_article_is_placed_again_and_keeps_its_story(
 
 
 def test_eval_and_bench_stories(tmp_path: Path):
-    report = json.loads(run("eval", "stories", "--json"))
+    report = json.loads(run("eval", "stories", "--json", "--translations", "human", "--no-cold"))
     (tfidf,) = report["scores"]
     assert tfidf["method"] == "tfidf" and tfidf["articles"] > 50
+    assert (tfidf["translations"], tfidf["run"]) == ("human", "warm")
     assert 0.9 <= tfidf["f1"] <= 1.0
     rows = json.loads(run("bench", "stories", "--sizes", "30,60", "--placements", "2", "--json"))
     assert [r["stories"] for r in rows] == [30, 60]
     run("eval", "stories", str(tmp_path / "missing"), code=2)
+    run("eval", "stories", "--translations", "google", code=2)
