@@ -39,10 +39,9 @@ def translate(
                                                          "evidence.")] = False,
 ) -> None:
     """Translate text or an HTML page, keeping its blocks; quality flags and their evidence with --json."""
-    from babelwire.document import Block, Document
     from babelwire.extract import extract_document
     from babelwire.extract.language import detect_language
-    from babelwire.translate.document import DictMemory, translate_document
+    from babelwire.pipeline.translation import document_from_text, translate_outside_store
 
     cfg = settings()
     if html is not None:
@@ -53,20 +52,14 @@ def translate(
         except BabelwireError as exc:
             raise fail(f"{html}: {exc.reason}", 1) from exc
     else:
-        text = _read_input(file)
-        blocks = [" ".join(part.split()) for part in text.split("\n\n") if part.strip()]
-        document = Document(blocks=[Block("paragraph", b) for b in blocks])
+        document = document_from_text(_read_input(file))
     if source == "auto":
         detected = document.language or detect_language(document.text)
         if not detected:
             raise fail("could not detect the source language: give --from")
         source = detected
-    from babelwire.store.glossary import glossary_terms
-    from babelwire.translate.names import protect
-
-    terms = glossary_terms(open_store(cfg), source, target)  # the global glossary of the pair
-    protected = protect(translation_engine(cfg, engine, source, target, model), terms)
-    result = translate_document(document, protected, source, target, memory=DictMemory(), glossary=terms)
+    result = translate_outside_store(open_store(cfg), document, translation_engine(cfg, engine, source, target, model),
+                                     source=source, target=target)
     if as_json:
         out = result.document
         print_json({

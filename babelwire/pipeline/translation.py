@@ -30,9 +30,9 @@ from babelwire.store.translations import (
     recently_failed_sources,
     store_translation,
 )
-from babelwire.translate.document import translate_documents
+from babelwire.translate.document import TranslatedDocument, translate_documents
 from babelwire.translate.engines import EngineCache
-from babelwire.translate.engines.base import provenance
+from babelwire.translate.engines.base import TranslationEngine, provenance
 from babelwire.translate.names import protect
 
 log = logging.getLogger(__name__)
@@ -144,3 +144,22 @@ def translate_pending(
             if on_progress:
                 on_progress()
     return summary
+
+
+def translate_outside_store(
+    store: Store, document: Document, engine: TranslationEngine, *, source: str, target: str,
+) -> TranslatedDocument:
+    """``babelwire translate``: one document that is not in the store, translated as the pipeline
+    translates (names protected, the pair's global glossary applied and checked), with a memory of
+    its own (nothing is remembered in the store)."""
+    from babelwire.translate.document import DictMemory, translate_document
+
+    terms = glossary_terms(store, source, target)
+    return translate_document(document, protect(engine, terms), source, target, memory=DictMemory(), glossary=terms)
+
+
+def document_from_text(text: str) -> Document:
+    """Plain text as a document: blocks separated by blank lines, white space inside a block collapsed."""
+    from babelwire.document import Block
+
+    return Document(blocks=[Block("paragraph", " ".join(part.split())) for part in text.split("\n\n") if part.strip()])
