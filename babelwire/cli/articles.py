@@ -88,26 +88,32 @@ def article_list(
         callback=check_lang)] = None,
 ) -> None:
     """Stored articles, newest first: the translated title, the original under it."""
-    from babelwire.store.articles import list_articles
+    from babelwire.store import queries
 
     cfg = settings()
     target = target or (cfg.translate.to[0] if cfg.translate.to else None)
-    rows = list_articles(open_store(cfg), source_id=source, language=lang, limit=limit, target=target)
+    articles = queries.latest_articles(open_store(cfg), target=target, source_id=source, language=lang, limit=limit,
+                                       offset=0, by="seen")
     if as_json:
-        print_json(rows)
+        print_json([
+            {"id": a.id, "url": a.url, "title": a.title, "translated_title": a.translated_title,
+             "language": a.article_language, "source": a.source, "source_id": a.source_id, "revisions": a.revisions,
+             "first_seen_at": a.first_seen_at, "published": a.published, "last_error": a.last_error}
+            for a in articles
+        ])
         return
     table = Table(title="articles")
     for column in ("id", "source", "lang", "rev", "first seen", "title"):
         table.add_column(column, overflow="fold", no_wrap=column in {"id", "lang", "rev"})
-    for r in rows:
+    for a in articles:
         # The translation first (what the reader reads), the original under it.
-        title = escape(r["translated_title"] or r["title"] or "")
-        if r["translated_title"] and r["title"]:
-            title += f"\n[dim]{escape(r['title'])}[/dim]"
-        if r["last_error"]:
-            title += f"\n[red]({escape(r['last_error'])})[/red]"
-        table.add_row(str(r["id"]), escape(r["source"] or ""), escape(r["language"] or ""), str(r["revisions"]),
-                      short_time(r["first_seen_at"])[:16], title)
+        title = escape(a.translated_title or a.title or "")
+        if a.translated_title and a.title:
+            title += f"\n[dim]{escape(a.title)}[/dim]"
+        if a.last_error:
+            title += f"\n[red]({escape(a.last_error)})[/red]"
+        table.add_row(str(a.id), escape(a.source or ""), escape(a.article_language or ""), str(a.revisions),
+                      short_time(a.first_seen_at)[:16], title)
     console.print(table)
 
 
@@ -117,28 +123,28 @@ def article_show(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """One article with its revisions (oldest first), translations with their quality flags."""
-    from babelwire.store.articles import get_article
+    from babelwire.store import queries
     from babelwire.translate.quality import describe_finding
 
-    data = get_article(open_store(), article_id) if 0 < article_id < 2**63 else None
-    if data is None:
+    record = queries.article_record(open_store(), article_id) if 0 < article_id < 2**63 else None
+    if record is None:
         raise fail(f"no article {article_id}")
     if as_json:
-        print_json(data)
+        print_json(record.model_dump(mode="json"))
         return
-    console.print(f"[bold]article {data['id']}[/bold] from {data['source']} · {data['url']}")
-    if data["last_error"]:
-        console.print(f"[red]last error ({short_time(data['last_error_at'])}): {data['last_error']}[/red]")
-    for revision in data["revisions"]:
-        console.rule(f"revision {revision['number']} · fetched {short_time(revision['fetched_at'])} · "
-                     f"{revision['content_hash'][:12]}")
-        _print_document(revision["document"])
-        for t in revision.get("translations", []):
-            console.rule(f"machine translation → {t['target']} · {t['engine']} {t['model'] or ''} · "
-                         f"{t['from_memory']}/{t['sentences']} sentences from memory", style="cyan")
-            _print_document(t["document"])
+    console.print(f"[bold]article {record.id}[/bold] from {record.source} · {record.url}")
+    if record.last_error:
+        console.print(f"[red]last error ({short_time(record.last_error_at)}): {record.last_error}[/red]")
+    for revision in record.revisions:
+        console.rule(f"revision {revision.number} · fetched {short_time(revision.fetched_at)} · "
+                     f"{revision.content_hash[:12]}")
+        _print_document(revision.document.model_dump(mode="json"))
+        for t in revision.translations:
+            console.rule(f"machine translation → {t.target} · {t.engine} {t.model or ''} · "
+                         f"{t.from_memory}/{t.sentences} sentences from memory", style="cyan")
+            _print_document(t.document.model_dump(mode="json"))
             # Its flags with their evidence ("block 2 — check: left untranslated: dépens").
-            flags = t["flags"] if isinstance(t["flags"], dict) else {}
+            flags = t.flags if isinstance(t.flags, dict) else {}
             evidence = flags.get("evidence") if isinstance(flags.get("evidence"), dict) else {}
             block_evidence = evidence.get("blocks") if isinstance(evidence.get("blocks"), list) else []
             places = [("title", flags.get("title") or [], evidence.get("title"))]

@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from babelwire.bench.web import ENDPOINTS, generate_store, run_web_bench
-from babelwire.store import Store
-from babelwire.store.articles import get_article
+from babelwire.store import Store, queries
 from babelwire.store.models import Article, Story, Translation
 
 
@@ -20,12 +19,12 @@ def test_generated_store_looks_like_real_data(tmp_path):
         counts = session.scalars(select(Story.article_count)).all()
         in_stories = session.scalar(select(func.count(Article.id)).where(Article.story_id.is_not(None)))
     assert len(ids["stories"]) == len(counts) > 0 and sum(counts) == in_stories
-    article = get_article(store, ids["articles"][7])
-    (revision,) = article["revisions"]
-    blocks = revision["document"]["blocks"]
+    article = queries.article_record(store, ids["articles"][7])
+    (revision,) = article.revisions
+    blocks = revision.document.blocks
     assert 6 <= len(blocks) <= 12
-    translation = revision["translations"][0]
-    assert len(translation["document"]["blocks"]) == len(blocks) == len(translation["flags"]["blocks"])
+    translation = revision.translations[0]
+    assert len(translation.document.blocks) == len(blocks) == len(translation.flags["blocks"])
     store.close()
 
 

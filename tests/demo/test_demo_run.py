@@ -17,8 +17,7 @@ from babelwire.config import load_settings
 from babelwire.demo import choose_engine, run_demo
 from babelwire.demo.run import demo_settings, prepare_home
 from babelwire.errors import ConfigError
-from babelwire.store import Store
-from babelwire.store.articles import get_article
+from babelwire.store import Store, queries
 from babelwire.store.models import Article, Source
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,12 +59,12 @@ def test_the_two_reports_of_the_event_share_a_story_and_nothing_else_joins_it(de
 def test_the_updated_article_has_two_revisions(demo):
     summary, store, _ = demo
     assert summary.revisions == summary.articles + 1
-    article = get_article(store, summary.updated_article_id)
-    first, second = article["revisions"]
-    assert "Détails à suivre" in first["document"]["text"]
-    assert "Détails à suivre" not in second["document"]["text"]
-    assert len(second["document"]["blocks"]) > len(first["document"]["blocks"])
-    assert second["translations"][0]["target"] == "en"
+    article = queries.article_record(store, summary.updated_article_id)
+    first, second = article.revisions
+    assert "Détails à suivre" in first.document.text
+    assert "Détails à suivre" not in second.document.text
+    assert len(second.document.blocks) > len(first.document.blocks)
+    assert second.translations[0].target == "en"
 
 
 def test_every_article_is_translated_into_english(demo):
@@ -75,11 +74,11 @@ def test_every_article_is_translated_into_english(demo):
     with store.session() as session:
         ids = session.scalars(select(Article.id)).all()
     for article_id in ids:
-        newest = get_article(store, article_id)["revisions"][-1]
-        (translation,) = newest["translations"]
-        assert translation["engine"] == "apertium"
-        assert len(translation["document"]["blocks"]) == len(newest["document"]["blocks"])
-        assert translation["document"]["title"] != newest["document"]["title"]
+        newest = queries.article_record(store, article_id).revisions[-1]
+        (translation,) = newest.translations
+        assert translation.engine == "apertium"
+        assert len(translation.document.blocks) == len(newest.document.blocks)
+        assert translation.document.title != newest.document.title
 
 
 def test_a_second_run_starts_from_a_fresh_database(demo, tmp_path):
@@ -150,17 +149,16 @@ def test_apertium_on_the_demo_keeps_names_and_every_flag_names_its_evidence(demo
     _, store, _ = demo
     with store.session() as session:
         ids = list(session.scalars(select(Article.id)))
-    translations = [t for i in ids for r in get_article(store, i)["revisions"] for t in r["translations"]]
+    translations = [t for i in ids for r in queries.article_record(store, i).revisions for t in r.translations]
     assert translations
-    texts = [" ".join([t["document"]["title"] or "", *(b["text"] for b in t["document"]["blocks"])])
-             for t in translations]
+    texts = [" ".join([t.document.title or "", *(b.text for b in t.document.blocks)]) for t in translations]
     assert not any("Lucky" in text for text in texts)  # "Saint-Fortuné", a ship, was "Saint-Lucky"
     assert any("Saint-Fortuné" in text for text in texts)
     flagged = 0
     for t in translations:
-        evidence = t["flags"]["evidence"]
-        for names, found in [(t["flags"]["title"], evidence["title"]),
-                             *zip(t["flags"]["blocks"], evidence["blocks"], strict=True)]:
+        evidence = t.flags["evidence"]
+        for names, found in [(t.flags["title"], evidence["title"]),
+                             *zip(t.flags["blocks"], evidence["blocks"], strict=True)]:
             assert set(names) == set(found)
             assert all(found[name] for name in names), found  # every flag says what it found
             flagged += len(names)

@@ -18,8 +18,7 @@ from babelwire.fetch import Fetcher
 from babelwire.loopback import LoopbackServer, Response, trickle
 from babelwire.pipeline.local import poll
 from babelwire.pipeline.subscriptions import InvalidSourceError, add_source, edit_source, probe_url, source_health
-from babelwire.store import Store
-from babelwire.store.articles import get_article, list_articles
+from babelwire.store import Store, queries
 from babelwire.store.limits import MAX_SOURCE_NAME, MAX_URL
 from babelwire.store.models import Article, ArticleURL, ErrorRecord, QueueItem, Source
 from tests.conftest import FIXTURES
@@ -70,7 +69,7 @@ def test_a_link_longer_than_the_url_column_is_skipped_and_recorded(env, server: 
     summary = poll(store, settings)  # returns normally: no DataError on PostgreSQL
 
     assert summary.sources_failed == 0
-    assert {a["title"] for a in list_articles(store)} == {
+    assert {a.title for a in queries.latest_articles(store, target=None, limit=None, by="seen")} == {
         "Premier article sur la réunion", "Deuxième article sur la réunion", "Un article d'une autre source"}
     (error,) = [e for e in _errors(store) if "longer than" in e.reason]
     assert error.reason == f"1 entry skipped: its link is longer than {MAX_URL} characters"
@@ -112,7 +111,8 @@ def test_javascript_and_data_links_are_counted_with_a_reason(env, server: Loopba
 
     poll(store, settings)
 
-    assert [a["title"] for a in list_articles(store)] == ["Le seul vrai article du flux"]
+    titles = [a.title for a in queries.latest_articles(store, target=None, limit=None, by="seen")]
+    assert titles == ["Le seul vrai article du flux"]
     (error,) = [e for e in _errors(store) if "skipped" in e.reason]
     assert error.reason == "3 entries skipped: links are not http(s) URLs"
     assert error.url == "javascript:alert(1)"
@@ -163,11 +163,11 @@ def test_page_claims_too_long_for_their_columns(env, server: LoopbackServer) -> 
     summary = poll(store, settings)
 
     assert (summary.new, summary.failed) == (1, 0)
-    (article,) = list_articles(store)
-    assert len(article["title"]) <= 1000 and article["title"].endswith("Titre…")
-    detail = get_article(store, article["id"])
-    document = detail["revisions"][0]["document"]
-    assert document["author"] is None or len(document["author"]) <= 300
+    (article,) = queries.latest_articles(store, target=None, limit=None, by="seen")
+    assert len(article.title) <= 1000 and article.title.endswith("Titre…")
+    detail = queries.article_record(store, article.id)
+    document = detail.revisions[0].document
+    assert document.author is None or len(document.author) <= 300
     with store.session() as session:
         row = session.scalar(select(Article))
         assert row.url == url and row.etag is None
@@ -233,10 +233,10 @@ def test_a_french_page_with_three_invalid_bytes_stays_utf8_and_french(env, serve
     summary = poll(store, settings)
 
     assert summary.new == 1
-    (article,) = list_articles(store)
-    assert article["language"] == "fr"
-    assert article["title"] == "Les négociations sur le climat reprennent à Bonn"
-    text = get_article(store, article["id"])["revisions"][0]["document"]["text"]
+    (article,) = queries.latest_articles(store, target=None, limit=None, by="seen")
+    assert article.article_language == "fr"
+    assert article.title == "Les négociations sur le climat reprennent à Bonn"
+    text = queries.article_record(store, article.id).revisions[0].document.text
     assert "délégués de près de deux cents pays" in text and text.count("\ufffd") == 3
 
 

@@ -12,8 +12,7 @@ from babelwire.config import load_settings
 from babelwire.loopback import LoopbackServer, Response
 from babelwire.pipeline.local import poll
 from babelwire.pipeline.subscriptions import add_source, source_health
-from babelwire.store import Store
-from babelwire.store.articles import get_article, list_articles
+from babelwire.store import Store, queries
 from babelwire.store.models import Article, ErrorRecord, QueueItem, Revision
 from tests.newsfixtures import PARAGRAPHS, NewsSite, article_html
 
@@ -42,15 +41,15 @@ def test_poll_stores_each_article_once_with_a_revision(env):
     summary = poll(store, settings)
 
     assert (summary.sources, summary.new, summary.failed) == (1, 2, 0)
-    articles = list_articles(store)
-    assert {a["title"] for a in articles} == {
+    articles = queries.latest_articles(store, target=None, limit=None, by="seen")
+    assert {a.title for a in articles} == {
         "Divergences persistantes entre l'OTAN et la Russie", "L'Ukraine au cœur des discussions"}
-    assert all(a["revisions"] == 1 and a["language"] == "fr" and a["source"] == "Le Journal" for a in articles)
-    detail = get_article(store, articles[0]["id"])
-    document = detail["revisions"][0]["document"]
-    assert document["blocks"][0]["type"] == "paragraph"
-    assert "Aller au contenu" not in document["text"] and "Tous droits réservés" not in document["text"]
-    assert document["blocks"][0]["text"] != document["title"]
+    assert all(a.revisions == 1 and a.article_language == "fr" and a.source == "Le Journal" for a in articles)
+    detail = queries.article_record(store, articles[0].id)
+    document = detail.revisions[0].document
+    assert document.blocks[0].type == "paragraph"
+    assert "Aller au contenu" not in document.text and "Tous droits réservés" not in document.text
+    assert document.blocks[0].text != document.title
     with store.session() as session:  # listed by the publication time the page gives
         listed = session.scalars(select(Article.listed_at)).all()
     assert listed == [datetime(2022, 1, 12, 17, 30, tzinfo=UTC)] * 2
@@ -83,12 +82,12 @@ def test_changed_article_gets_a_new_revision_and_keeps_the_old(env):
     summary = poll(store, settings, all_sources=True)
 
     assert summary.updated == 1
-    (article,) = list_articles(store)
-    detail = get_article(store, article["id"])
-    assert [r["number"] for r in detail["revisions"]] == [1, 2]
-    assert "Détails à suivre" in detail["revisions"][0]["document"]["text"]
-    assert "Détails à suivre" not in detail["revisions"][1]["document"]["text"]
-    assert detail["revisions"][0]["content_hash"] != detail["revisions"][1]["content_hash"]
+    (article,) = queries.latest_articles(store, target=None, limit=None, by="seen")
+    detail = queries.article_record(store, article.id)
+    assert [r.number for r in detail.revisions] == [1, 2]
+    assert "Détails à suivre" in detail.revisions[0].document.text
+    assert "Détails à suivre" not in detail.revisions[1].document.text
+    assert detail.revisions[0].content_hash != detail.revisions[1].content_hash
 
 
 def test_articles_older_than_the_refresh_window_are_not_refetched(env, monkeypatch):
@@ -117,8 +116,8 @@ def test_same_article_through_two_feeds_and_urls_is_stored_once(env, server):
 
     assert _count(store, Article) == 1
     assert _count(store, Revision) == 1
-    (article,) = list_articles(store)
-    assert url + "?utm_source=rss" in get_article(store, article["id"])["urls"]
+    (article,) = queries.latest_articles(store, target=None, limit=None, by="seen")
+    assert url + "?utm_source=rss" in queries.article_record(store, article.id).urls
 
 
 def test_failures_are_recorded_and_do_not_stop_other_sources(env, server):
@@ -152,5 +151,5 @@ def test_page_source_is_watched_for_updates(env, server):
 
     poll(store, settings, all_sources=True)
 
-    (article,) = list_articles(store)
-    assert article["revisions"] == 2
+    (article,) = queries.latest_articles(store, target=None, limit=None, by="seen")
+    assert article.revisions == 2

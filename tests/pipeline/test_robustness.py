@@ -14,8 +14,7 @@ from babelwire.config import load_settings
 from babelwire.loopback import LoopbackServer, Response
 from babelwire.pipeline.local import poll
 from babelwire.pipeline.subscriptions import add_source, source_health
-from babelwire.store import Store
-from babelwire.store.articles import get_article, list_articles
+from babelwire.store import Store, queries
 from babelwire.store.models import ErrorRecord
 from tests.newsfixtures import PARAGRAPHS, article_html, rss
 
@@ -64,7 +63,7 @@ def test_a_feed_of_broken_articles(env, server: LoopbackServer):
 
     summary = poll(store, settings)
 
-    stored = {a["title"] for a in list_articles(store)}
+    stored = {a.title for a in queries.latest_articles(store, target=None, limit=None, by="seen")}
     assert stored == {"Un article correct", "Un été à Bruxelles", "Article compressé"}
     assert summary.failed == len(pages) - 3
     reasons = _reasons(store)
@@ -75,8 +74,9 @@ def test_a_feed_of_broken_articles(env, server: LoopbackServer):
     }
     for path, word in expected.items():
         assert word in reasons[server.url(path)].lower(), (path, reasons[server.url(path)])
-    latin = next(a for a in list_articles(store) if a["title"] == "Un été à Bruxelles")
-    assert "été" in get_article(store, latin["id"])["revisions"][0]["document"]["title"]
+    latin = next(a for a in queries.latest_articles(store, target=None, limit=None, by="seen")
+                 if a.title == "Un été à Bruxelles")
+    assert "été" in queries.article_record(store, latin.id).revisions[0].document.title
     (health,) = source_health(store)
     assert health.consecutive_failures == 0 and health.article_errors == len(expected)
 
@@ -122,7 +122,7 @@ def test_redirect_to_loopback_is_refused_with_the_guard_on(home: Path, server: L
 
     summary = poll(store, settings)
 
-    assert summary.failed == 1 and list_articles(store) == []
+    assert summary.failed == 1 and queries.latest_articles(store, target=None, limit=None, by="seen") == []
     assert server.requests_to("/secret.html") == []
     assert "127.0.0.1" in next(iter(_reasons(store).values()))
     store.close()

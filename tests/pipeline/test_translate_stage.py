@@ -13,8 +13,7 @@ from babelwire.config import load_settings
 from babelwire.loopback import LoopbackServer
 from babelwire.pipeline.local import poll
 from babelwire.pipeline.subscriptions import add_source, edit_source
-from babelwire.store import Store
-from babelwire.store.articles import get_article, list_articles
+from babelwire.store import Store, queries
 from babelwire.store.models import ErrorRecord
 from babelwire.translate.engines.apertium import ApertiumEngine
 from tests.newsfixtures import PARAGRAPHS, NewsSite
@@ -45,22 +44,22 @@ def test_poll_translates_new_articles_keeping_structure(env):
     summary = poll(store, settings)
 
     assert summary.translation.translated == 1 and summary.translation.failed == 0
-    (article,) = list_articles(store)
-    revision = get_article(store, article["id"])["revisions"][0]
-    (translation,) = revision["translations"]
-    assert translation["target"] == "en" and translation["engine"] == "apertium"
-    assert translation["model"] and translation["sentences"] > 0
-    original, english = revision["document"], translation["document"]
-    assert [b["type"] for b in english["blocks"]] == [b["type"] for b in original["blocks"]]
-    assert english["language"] == "en"
-    assert english["title"] and english["title"] != original["title"]
-    assert "2008" in english["text"] and "12" in english["text"]
-    assert "“" in english["text"] and "«" not in english["text"]
-    assert set(translation["flags"]) == {"title", "blocks", "evidence"}
-    assert len(translation["flags"]["blocks"]) == len(english["blocks"])
-    evidence = translation["flags"]["evidence"]  # each flag's evidence, per block and for the title
-    assert [list(e) for e in evidence["blocks"]] == translation["flags"]["blocks"]
-    assert list(evidence["title"]) == translation["flags"]["title"]
+    (article,) = queries.latest_articles(store, target=None, limit=None, by="seen")
+    revision = queries.article_record(store, article.id).revisions[0]
+    (translation,) = revision.translations
+    assert translation.target == "en" and translation.engine == "apertium"
+    assert translation.model and translation.sentences > 0
+    original, english = revision.document, translation.document
+    assert [b.type for b in english.blocks] == [b.type for b in original.blocks]
+    assert english.language == "en"
+    assert english.title and english.title != original.title
+    assert "2008" in english.text and "12" in english.text
+    assert "“" in english.text and "«" not in english.text
+    assert set(translation.flags) == {"title", "blocks", "evidence"}
+    assert len(translation.flags["blocks"]) == len(english.blocks)
+    evidence = translation.flags["evidence"]  # each flag's evidence, per block and for the title
+    assert [list(e) for e in evidence["blocks"]] == translation.flags["blocks"]
+    assert list(evidence["title"]) == translation.flags["title"]
 
 
 @needs_apertium
@@ -74,13 +73,13 @@ def test_updated_article_retranslates_only_changed_sentences(env):
 
     summary = poll(store, settings, all_sources=True)
 
-    (article,) = list_articles(store)
-    first, second = get_article(store, article["id"])["revisions"]
+    (article,) = queries.latest_articles(store, target=None, limit=None, by="seen")
+    first, second = queries.article_record(store, article.id).revisions
     assert summary.translation.translated == 1
-    new = second["translations"][0]
-    assert new["sentences"] - new["from_memory"] == 1  # only the added sentence went to the engine
-    assert "next week" in new["document"]["text"] or "week" in new["document"]["text"]
-    assert first["translations"][0]["from_memory"] == 0
+    new = second.translations[0]
+    assert new.sentences - new.from_memory == 1  # only the added sentence went to the engine
+    assert "next week" in new.document.text or "week" in new.document.text
+    assert first.translations[0].from_memory == 0
 
 
 @needs_apertium
@@ -89,15 +88,15 @@ def test_source_overrides_targets_and_can_turn_translation_off(env):
     site.add("otan", "Divergences persistantes")
     source = add_source(store, settings, site.feed_url, "feed", translate_to=["es"])
     poll(store, settings)
-    (article,) = list_articles(store)
-    (translation,) = get_article(store, article["id"])["revisions"][0]["translations"]
-    assert translation["target"] == "es"
+    (article,) = queries.latest_articles(store, target=None, limit=None, by="seen")
+    (translation,) = queries.article_record(store, article.id).revisions[0].translations
+    assert translation.target == "es"
 
     edit_source(store, str(source.id), translate=False)
     site.add("ukraine", "L'Ukraine au cœur des discussions")
     poll(store, settings, all_sources=True)
-    newest = list_articles(store)[0]
-    assert get_article(store, newest["id"])["revisions"][0]["translations"] == []
+    newest = queries.latest_articles(store, target=None, limit=None, by="seen")[0]
+    assert queries.article_record(store, newest.id).revisions[0].translations == []
 
 
 def test_missing_model_is_recorded_and_poll_goes_on(home: Path, server: LoopbackServer, monkeypatch):
@@ -116,8 +115,8 @@ def test_missing_model_is_recorded_and_poll_goes_on(home: Path, server: Loopback
     # One record for the article and one for its source (which its later articles show).
     assert sorted(e.article_id is None for e in errors) == [False, True]
     assert all("babelwire models pull fr en" in e.reason for e in errors)
-    article = get_article(store, list_articles(store)[0]["id"])
-    assert "babelwire models pull fr en" in article["translate_error"]
+    article = queries.article_record(store, queries.latest_articles(store, target=None, limit=None, by="seen")[0].id)
+    assert "babelwire models pull fr en" in article.translate_error
     store.close()
 
 
@@ -135,9 +134,10 @@ def test_auto_engine_translates_with_apertium_without_a_model(home: Path, server
     summary = poll(store, settings)
 
     assert summary.translation.translated == 1
-    (translation,) = get_article(store, list_articles(store)[0]["id"])["revisions"][0]["translations"]
-    assert translation["engine"] == "apertium"
-    assert translation["provenance"]["license"].startswith("GPL")
+    article = queries.latest_articles(store, target=None, limit=None, by="seen")[0]
+    (translation,) = queries.article_record(store, article.id).revisions[0].translations
+    assert translation.engine == "apertium"
+    assert translation.provenance["license"].startswith("GPL")
     store.close()
 
 
@@ -154,9 +154,9 @@ def test_auto_engine_without_any_engine_keeps_the_article_with_the_fix(home: Pat
     summary = poll(store, settings)
 
     assert summary.new == 1 and summary.translation.failed == 1
-    article = get_article(store, list_articles(store)[0]["id"])
-    assert article["revisions"][0]["translations"] == []
-    assert "babelwire models pull fr ja" in article["translate_error"]
+    article = queries.article_record(store, queries.latest_articles(store, target=None, limit=None, by="seen")[0].id)
+    assert article.revisions[0].translations == []
+    assert "babelwire models pull fr ja" in article.translate_error
     store.close()
 
 
@@ -176,10 +176,11 @@ def test_poll_applies_the_glossary_and_keeps_names(home: Path, server: LoopbackS
 
     poll(store, settings)
 
-    (translation,) = get_article(store, list_articles(store)[0]["id"])["revisions"][0]["translations"]
-    text = translation["document"]["title"] + " " + translation["document"]["blocks"][0]["text"]
+    article = queries.latest_articles(store, target=None, limit=None, by="seen")[0]
+    (translation,) = queries.article_record(store, article.id).revisions[0].translations
+    text = translation.document.title + " " + translation.document.blocks[0].text
     assert "Grushko" in text and "Grouchko" not in text
     assert "Saint-Fortuné" in text and "Lucky" not in text
-    assert "+names@1" in translation["engine_id"] and "+glossary:" in translation["engine_id"]
-    assert all("glossary" not in flags for flags in translation["flags"]["blocks"])
+    assert "+names@1" in translation.engine_id and "+glossary:" in translation.engine_id
+    assert all("glossary" not in flags for flags in translation.flags["blocks"])
     store.close()

@@ -15,8 +15,7 @@ from babelwire.config import load_settings
 from babelwire.loopback import LoopbackServer
 from babelwire.pipeline.local import poll
 from babelwire.pipeline.subscriptions import add_source
-from babelwire.store import Store
-from babelwire.store.articles import get_article, list_articles
+from babelwire.store import Store, queries
 from tests.newsfixtures import PARAGRAPHS, NewsSite
 
 runner = CliRunner()
@@ -35,13 +34,13 @@ def test_poll_translates_with_an_installed_ct2_model_by_default(home: Path, serv
     summary = poll(store, settings)
 
     assert summary.translation.translated == 1, summary.errors
-    (article,) = list_articles(store)
-    revision = get_article(store, article["id"])["revisions"][0]
-    (translation,) = revision["translations"]
-    assert translation["engine"] == "ct2" and translation["engine_id"].startswith("ct2:")
-    assert translation["model"] and translation["target"] == "en"
-    assert len(translation["document"]["blocks"]) == len(revision["document"]["blocks"])
-    assert len(translation["flags"]["blocks"]) == len(revision["document"]["blocks"])
+    (article,) = queries.latest_articles(store, target=None, limit=None, by="seen")
+    revision = queries.article_record(store, article.id).revisions[0]
+    (translation,) = revision.translations
+    assert translation.engine == "ct2" and translation.engine_id.startswith("ct2:")
+    assert translation.model and translation.target == "en"
+    assert len(translation.document.blocks) == len(revision.document.blocks)
+    assert len(translation.flags["blocks"]) == len(revision.document.blocks)
     store.close()
 
 
