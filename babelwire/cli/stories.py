@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
-from babelwire.cli.app import check_lang, console, fail, open_store, print_json, short_time, story_app
+from babelwire.cli.app import check_lang, console, fail, open_store, print_json, settings, short_time, story_app
+
+if TYPE_CHECKING:
+    from babelwire.store.readmodels import ComparedArticle
 
 
 @story_app.command("list")
@@ -39,10 +44,17 @@ def story_show(
     story_id: int,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
     target: Annotated[str | None, typer.Option(
-        "--to", help="Show this translation (default: the grouped one).", callback=check_lang)]
+        "--to", help="Show this translation (default: the grouped one; with --compare, the first target).",
+        callback=check_lang)]
     = None,
+    compare: Annotated[bool, typer.Option(
+        "--compare", help="Compare the outlets: facts side by side, what only one reports, quotations by "
+                          "speaker, numbers that differ (the JSON is /api/stories/ID/compare's).")] = False,
 ) -> None:
     """One story: every outlet's article, its lead and the quotations it carries, with speakers."""
+    if compare:
+        _show_comparison(story_id, target=target, as_json=as_json)
+        return
     from babelwire.stories import get_story
 
     data = get_story(open_store(), story_id, target=target) if 0 < story_id < 2**63 else None
@@ -65,3 +77,96 @@ def story_show(
             console.print(article["lead"], markup=False)
         for quote in article["quotes"]:
             console.print(f"  [cyan]{escape(quote['speaker'] or 'unattributed')}[/cyan]: “{escape(quote['text'])}”")
+    if data.get("timeline"):
+        console.rule("timeline")
+        for entry in data["timeline"]:
+            console.print(f"{escape(short_time(entry['at']))}  [bold]{escape(entry['source'] or '')}[/bold] · "
+                          f"{escape(entry['summary'])}: {escape(entry['title'] or '')}", overflow="fold")
+
+
+_QUOTE_STATUS = {
+    "only": "only {outlets} quotes this",
+    "same": "same words: {outlets}",
+    "partial": "quoted in part: {outlets}",
+    "different": "quoted differently: {outlets}",
+    "matched": "same quotation (through the translations): {outlets}",
+}
+
+
+def _show_comparison(story_id: int, *, target: str | None, as_json: bool) -> None:
+    """``story show --compare``: the comparison page in the terminal, or its JSON."""
+    from babelwire.store.queries import story_comparison
+
+    cfg = settings()
+    target = target or (cfg.translate.to[0] if cfg.translate.to else "en")
+    view = story_comparison(open_store(cfg), story_id, target=target) if 0 < story_id < 2**63 else None
+    if view is None:
+        raise fail(f"no story {story_id}")
+    if len(view.outlets) < 2:
+        raise fail(f"story {story_id} has articles from one outlet only ({', '.join(view.outlets)}): "
+                   "nothing to compare")
+    if as_json:
+        print_json(view.model_dump(mode="json", by_alias=True))
+        return
+
+    def say(markup: str, indent: int = 0) -> None:
+        """One paragraph (Rich markup, user text escaped), wrapped with its indent kept."""
+        console.print(Padding(Text.from_markup(markup, overflow="fold"), (0, 0, 0, indent), expand=False))
+
+    say(f"[bold]Compare: {escape(view.title or '')}[/bold]")
+    say(escape(f"story {view.id} · {len(view.articles)} articles · {', '.join(view.outlets)} · "
+               f"shown in {target} (machine translations are labelled)"))
+    console.rule("headlines and leads")
+    for a in view.articles:
+        say(f"[bold]{escape(a.source or '')}[/bold] · {escape(a.language or '?')} · {escape(short_time(a.published))}"
+            f" · article {a.id}")
+        say(escape(a.translated_title or a.title or ""), 2)
+        if a.translated_title and a.title:
+            say(f"[dim]original: {escape(a.title)}[/dim]", 2)
+        if a.translated_lead or a.lead:
+            say(escape(a.translated_lead or a.lead or ""), 2)
+        say(f"[dim]{escape(_label(a))}[/dim]", 2)
+    console.rule("facts side by side")
+    for row in view.facts:
+        if row.only_one_outlet:
+            say(f"[magenta]only {escape(row.outlets[0])} reports this[/magenta]")
+        else:
+            how = "in their own words" if row.compared_in == "original" else "through the translations"
+            say(f"[green]{escape(', '.join(row.outlets))} report this[/green] [dim](compared {how})[/dim]")
+        if row.numbers_differ:
+            versions: dict[tuple[str, ...], list[str]] = {}
+            for s in row.sentences:
+                if s.conflicting_numbers:
+                    versions.setdefault(tuple(s.conflicting_numbers), []).append(s.source or "?")
+            differ = " · ".join(f"{', '.join(numbers)} ({', '.join(sources)})" for numbers, sources in versions.items())
+            say(f"[yellow]numbers differ: {escape(differ)}[/yellow]")
+        for s in row.sentences:
+            machine = " (machine translation)" if s.translated else ""
+            say(f"[bold]{escape(s.source or '')}[/bold]{machine}: {escape(s.translated or s.original or '')}", 2)
+            if s.translated and s.original:
+                say(f"[dim]original: {escape(s.original)}[/dim]", 4)
+            for flag in s.flags:
+                say(f"[yellow]check: {escape(flag.detail or flag.description)}[/yellow]", 4)
+    console.rule("quotations by speaker")
+    if not view.speakers:
+        say("no quotations found")
+    for group in view.speakers:
+        names = f" [dim](spelled {escape(', '.join(group.names))})[/dim]" if len(group.names) > 1 else ""
+        say(f"[cyan]{escape(group.speaker or 'without a named speaker')}[/cyan]{names}")
+        for quote_row in group.quotes:
+            status = _QUOTE_STATUS[quote_row.status].format(outlets=", ".join(quote_row.outlets))
+            say(f"[dim]{escape(status)}[/dim]", 2)
+            for q in quote_row.quotes:
+                machine = " (machine translation)" if q.translated else ""
+                say(f"{escape(q.source or '')}{machine}: “{escape(q.translated or q.original or '')}”", 4)
+                if q.translated and q.original:
+                    say(f"[dim]original: “{escape(q.original)}”[/dim]", 6)
+
+
+def _label(article: ComparedArticle) -> str:
+    """The machine-translation label and model licence of a compared article, or why there is none."""
+    translation = article.translation
+    if translation is None:
+        return article.note or ""
+    licence = f" Model licence {translation.license}." if translation.license else ""
+    return f"{translation.label}{licence}"

@@ -8,9 +8,10 @@ few index lookups and the JSON decoding of one or two documents), a few round tr
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise, zip_longest
 from typing import Any, Literal
 
@@ -27,18 +28,27 @@ from babelwire.store.readmodels import (
     ArticleRecord,
     ArticleSummary,
     Block,
+    ComparedArticle,
+    ComparedQuote,
+    ComparedSentence,
+    FactRow,
     Flag,
     Quote,
+    QuoteRow,
+    RevisionChange,
     RevisionDiff,
     RevisionInfo,
     SearchHit,
     SourceHealth,
+    SpeakerQuotes,
     StoredDocument,
     StoredRevision,
     StoredTranslation,
     StoryArticle,
+    StoryComparison,
     StoryDetail,
     StorySummary,
+    TimelineEntry,
     TranslationInfo,
     TranslationText,
 )
@@ -480,6 +490,7 @@ def story_detail(store: Store, *, story_id: int | None = None, article_id: int |
         if newest:
             for t in connection.execute(_STORY_TRANSLATIONS, {"ids": list(newest.values())}):
                 translations[t.revision_id].append(t)
+        history = _revision_history(connection, [a.id for a in rows])
     articles = []
     for row in rows:
         revision_id = newest.get(row.id)
@@ -498,14 +509,16 @@ def story_detail(store: Store, *, story_id: int | None = None, article_id: int |
         ))
     outlets = sorted({a.source for a in articles if a.source})
     languages = sorted({a.language for a in articles if a.language})
+    timeline = _timeline(articles, [row.at for row in rows], history)
     if story is not None:
         return StoryDetail(id=story.id, title=story.title, start_at=iso(story.start_at), end_at=iso(story.end_at),
-                           article_count=story.article_count, outlets=outlets, languages=languages, articles=articles)
+                           article_count=story.article_count, outlets=outlets, languages=languages, articles=articles,
+                           timeline=timeline)
     times = [a.published for a in articles if a.published]
     first = articles[0]
     return StoryDetail(id=None, title=first.translated_title or first.title, start_at=min(times, default=None),
                        end_at=max(times, default=None), article_count=len(articles), outlets=outlets,
-                       languages=languages, articles=articles)
+                       languages=languages, articles=articles, timeline=timeline)
 
 
 def _pick(translations: list[Any], target: str | None, features: dict[str, Any] | None) -> Any:
@@ -514,6 +527,193 @@ def _pick(translations: list[Any], target: str | None, features: dict[str, Any] 
     basis = (features or {}).get("basis", "")
     grouped_by = basis.split(":t")[-1] if ":t" in basis else None
     return next((t for t in translations if str(t.id) == grouped_by), translations[0] if translations else None)
+
+
+# --- revisions: what changed (story timeline, feeds) ---------------------------------------------
+_REVISION_HISTORY = (
+    select(Revision.id, Revision.article_id, Revision.number, Revision.fetched_at, Revision.content_hash)
+    .where(Revision.article_id.in_(bindparam("ids", expanding=True))).order_by(Revision.article_id, Revision.number)
+)
+_CHANGES_CACHE = 2048
+_changes: OrderedDict[tuple[str, str], RevisionChange] = OrderedDict()  # by content hashes (never change)
+_changes_lock = threading.Lock()
+
+
+def _revision_history(connection: Any, article_ids: list[int], *, newest_pairs: int = MAX_DIFFS
+                      ) -> dict[int, list[tuple[Any, RevisionChange | None]]]:
+    """Per article, its revisions oldest first, each with what it changed from the one before
+    (None for the first, and for revisions older than the newest ``newest_pairs``). Documents are
+    read only for pairs not already summarised (a revision's content never changes)."""
+    by_article: dict[int, list[Any]] = defaultdict(list)
+    if article_ids:
+        for row in connection.execute(_REVISION_HISTORY, {"ids": article_ids}):
+            by_article[row.article_id].append(row)
+    pairs = [(old, new) for revisions in by_article.values() for old, new in list(pairwise(revisions))[-newest_pairs:]]
+    with _changes_lock:
+        missing = [(old, new) for old, new in pairs if (old.content_hash, new.content_hash) not in _changes]
+    if missing:
+        from babelwire.stories.compare import paragraph_changes
+
+        ids = sorted({r.id for pair in missing for r in pair})
+        documents = dict(connection.execute(_DOCUMENTS, {"ids": ids}).all())
+        for old, new in missing:
+            changes = paragraph_changes(documents.get(old.id), documents.get(new.id))
+            summary = RevisionChange(revision=new.number, at=None, changed=changes.changed, added=changes.added,
+                                     removed=changes.removed, title_changed=changes.title_changed,
+                                     summary=changes.describe())
+            with _changes_lock:
+                _changes[(old.content_hash, new.content_hash)] = summary
+                while len(_changes) > _CHANGES_CACHE:
+                    _changes.popitem(last=False)
+    history: dict[int, list[tuple[Any, RevisionChange | None]]] = {}
+    with _changes_lock:
+        for article_id, revisions in by_article.items():
+            entries: list[tuple[Any, RevisionChange | None]] = [(revisions[0], None)]
+            for old, new in pairwise(revisions):
+                known = _changes.get((old.content_hash, new.content_hash))
+                entries.append((new, None if known is None else known.model_copy(
+                    update={"revision": new.number, "at": iso(new.fetched_at)})))
+            history[article_id] = entries
+    return history
+
+
+def _timeline(articles: list[StoryArticle], first_seen: list[Any],
+              history: dict[int, list[tuple[Any, RevisionChange | None]]]) -> list[TimelineEntry]:
+    """The story's articles (at their publication time) and later revisions (at their fetch time),
+    in time order; the earliest report is marked."""
+    events: list[tuple[datetime | None, int, TimelineEntry]] = []
+    for article, at in zip(articles, first_seen, strict=True):
+        title = article.translated_title or article.title
+        common = {"article_id": article.id, "source": article.source, "language": article.language, "title": title}
+        events.append((at, 0, TimelineEntry(at=iso(at), revision=1, first_report=False, summary="published",
+                                            change=None, **common)))
+        for revision, change in history.get(article.id, [])[1:]:
+            summary = f"revision {revision.number}: {change.summary}" if change else f"revision {revision.number}"
+            events.append((revision.fetched_at, revision.number, TimelineEntry(
+                at=iso(revision.fetched_at), revision=revision.number, first_report=False, summary=summary,
+                change=change, **common)))
+    floor = datetime.min.replace(tzinfo=UTC)
+
+    def when(event: tuple[datetime | None, int, TimelineEntry]) -> tuple[datetime, int, int]:
+        at = event[0]
+        if at is not None and at.tzinfo is None:
+            at = at.replace(tzinfo=UTC)
+        return at or floor, event[1], event[2].article_id
+
+    ordered = [entry for *_, entry in sorted(events, key=when)]
+    if len({e.article_id for e in ordered}) > 1:
+        first = next(i for i, e in enumerate(ordered) if e.revision == 1)
+        ordered[first] = ordered[first].model_copy(update={"first_report": True, "summary": "first report"})
+    return ordered
+
+
+def latest_changes(store: Store, article_ids: list[int]) -> dict[int, RevisionChange]:
+    """For each article with more than one revision, what its newest revision changed (feeds)."""
+    if not article_ids:
+        return {}
+    with store.engine.connect() as connection:
+        history = _revision_history(connection, article_ids, newest_pairs=1)
+    return {article_id: change for article_id, entries in history.items()
+            if len(entries) > 1 and (change := entries[-1][1]) is not None}
+
+
+# --- comparing a story's outlets ------------------------------------------------------------------
+_COMPARE_TRANSLATIONS = (
+    select(Translation.revision_id, Translation.engine, Translation.model, Translation.created_at,
+           Translation.document, Translation.flags, Translation.provenance)
+    .where(Translation.revision_id.in_(bindparam("ids", expanding=True)), Translation.target == bindparam("target"))
+)
+
+
+def _translation_info(language: str | None, target: str, translation: Any) -> TranslationInfo:
+    """The label, licence and title flags of a stored translation, as the article page shows them."""
+    provenance = translation.provenance or {}
+    flags = translation.flags if isinstance(translation.flags, dict) else {}
+    title_evidence, _ = _flag_evidence(flags)
+    return TranslationInfo(
+        target=target, engine=translation.engine, model=translation.model, created_at=iso(translation.created_at),
+        label=mt_label(language, translation.engine, translation.model), license=provenance.get("license"),
+        license_url=provenance.get("license_url"), attribution=provenance.get("attribution"),
+        model_url=provenance.get("url"), title_flags=describe_flags(flags.get("title", []), title_evidence),
+    )
+
+
+def story_comparison(store: Store, story_id: int, *, target: str) -> StoryComparison | None:
+    """A story's outlets compared in ``target``: headlines and leads side by side, facts aligned
+    sentence by sentence, quotations by speaker, numbers that disagree (``stories.compare``); None
+    when there is no such story. With fewer than two outlets, nothing is compared (``facts`` and
+    ``speakers`` empty)."""
+    from babelwire.stories import compare
+
+    with store.engine.connect() as connection:
+        story = connection.execute(_STORY, {"story_id": story_id}).first()
+        if story is None:
+            return None
+        rows = connection.execute(_STORY_ARTICLES, {"story_id": story_id}).all()
+        newest = dict(connection.execute(
+            _NEWEST_REVISIONS, {"ids": [a.id for a in rows]}).all()) if rows else {}
+        documents = dict(connection.execute(_DOCUMENTS, {"ids": list(newest.values())}).all()) if newest else {}
+        translations = {t.revision_id: t for t in connection.execute(
+            _COMPARE_TRANSLATIONS, {"ids": list(newest.values()), "target": target})} if newest else {}
+    outlets = sorted({row.name for row in rows if row.name})
+    languages = sorted({lang for row in rows if (lang := row.language or row.source_language)})
+    reports: list[compare.Report] = []
+    columns: list[ComparedArticle] = []
+    block_flags: dict[int, tuple[list[Any], list[Any]]] = {}
+    for row in rows:
+        language = row.language or row.source_language
+        original = documents.get(newest.get(row.id)) or {"title": row.title, "blocks": []}
+        translation = translations.get(newest.get(row.id))
+        translated = translation.document if translation is not None and language != target else None
+        if translation is not None:
+            flags = translation.flags if isinstance(translation.flags, dict) else {}
+            block_flags[row.id] = (flags.get("blocks") or [], _flag_evidence(flags)[1])
+        reports.append(compare.Report(key=row.id, outlet=row.name, language=language, published=iso(row.at),
+                                      original=original, translated=translated, target=target))
+        columns.append(ComparedArticle(
+            id=row.id, url=row.url, source=row.name, language=language, published=iso(row.at),
+            title=original.get("title") or row.title, translated_title=None, lead=None, translated_lead=None,
+            translation=_translation_info(language, target, translation) if translated is not None else None,
+            note=None if translated is not None else _no_translation_note(language, target, []),
+        ))
+    base = {"id": story.id, "title": story.title, "target": target, "start_at": iso(story.start_at),
+            "end_at": iso(story.end_at), "outlets": outlets, "languages": languages}
+    if len(outlets) < 2:
+        return StoryComparison(**base, threshold=compare.THRESHOLD, articles=columns, facts=[], speakers=[])
+    result = compare.compare_reports(reports)
+    heads = {h.report: h for h in result.headlines}
+    shown = [c.model_copy(update={
+        "title": heads[c.id].title or c.title, "translated_title": heads[c.id].translated_title,
+        "lead": heads[c.id].lead, "translated_lead": heads[c.id].translated_lead}) for c in columns if c.id in heads]
+    source = {r.key: r.outlet for r in reports}
+
+    def flags_of(article_id: int, block: int) -> list[Flag]:
+        names, evidence = block_flags.get(article_id, ([], []))
+        found = names[block] if block < len(names) else None
+        return describe_flags(found, evidence[block] if block < len(evidence) else None) if found else []
+
+    facts = []
+    for row in result.facts:
+        numbers = {n.report: n for n in row.numbers}
+        facts.append(FactRow(
+            outlets=list(row.outlets), only_one_outlet=row.only, compared_in=row.basis or None,
+            similarity=row.score, numbers_differ=bool(row.numbers),
+            sentences=[ComparedSentence(
+                article_id=s.report, source=source[s.report], block=s.block, original=s.original,
+                translated=s.translated, flags=flags_of(s.report, s.block) if s.translated else [],
+                conflicting_numbers=list(numbers[s.report].numbers) if s.report in numbers else [],
+                numbers_language=numbers[s.report].language if s.report in numbers else None,
+            ) for s in row.sentences],
+        ))
+    speakers = [SpeakerQuotes(
+        speaker=group.speaker, names=list(group.names), outlets=list(group.outlets),
+        quotes=[QuoteRow(status=q.status, outlets=list(q.outlets), quotes=[
+            ComparedQuote(article_id=item.report, source=source[item.report], speaker=item.speaker,
+                          original=item.original, translated=item.translated) for item in q.quotes])
+                for q in group.rows],
+    ) for group in result.speakers]
+    return StoryComparison(**base, threshold=result.threshold, articles=shown, omitted=list(result.omitted),
+                           truncated=list(result.cut), facts=facts, speakers=speakers)
 
 
 # --- sources and search ---------------------------------------------------------------------------

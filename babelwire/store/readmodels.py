@@ -134,6 +134,34 @@ class StoryArticle(ReadModel):
     quotes: list[Quote]
 
 
+class RevisionChange(ReadModel):
+    """What changed in an article's original text from one revision to the next."""
+
+    revision: int = Field(description="The new revision's number (2 for the first update).")
+    at: str | None = Field(description="When babelwire fetched the new revision.")
+    changed: int = Field(description="Paragraphs edited.")
+    added: int
+    removed: int
+    title_changed: bool
+    summary: str = Field(description="The change as one line, e.g. \"3 paragraphs changed, 1 added\".")
+
+
+class TimelineEntry(ReadModel):
+    """One event of a story in time order: an outlet's first report, or a later revision of it."""
+
+    at: str | None = Field(description="Publication time (else first sighting) of a first version; fetch time "
+                                       "of a revision.")
+    article_id: int
+    source: str | None
+    language: str | None
+    title: str | None = Field(description="The article's title as the story page shows it (translated if it is).")
+    revision: int
+    first_report: bool = Field(description="True on the story's earliest report: the outlet that reported first.")
+    summary: str = Field(description="\"first report\", \"published\", or what the revision changed.")
+    change: RevisionChange | None = Field(description="For a revision: its paragraph changes (null for the first "
+                                                      "version, and for revisions older than the newest five).")
+
+
 class StoryDetail(ReadModel):
     id: int | None = Field(description="Null for an article not yet grouped (a group of one).")
     title: str | None
@@ -143,6 +171,99 @@ class StoryDetail(ReadModel):
     outlets: list[str] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=list)
     articles: list[StoryArticle]
+    timeline: list[TimelineEntry] = Field(default_factory=list, description=(
+        "The articles and their revisions in time order: who reported first, what each update changed."))
+
+
+# --- comparing a story's outlets ------------------------------------------------------------------
+class ComparedArticle(ReadModel):
+    """One column of a comparison: an article's outlet, language, time, headline and lead."""
+
+    id: int
+    url: str
+    source: str | None
+    language: str | None
+    published: str | None
+    title: str | None
+    translated_title: str | None
+    lead: str | None = Field(description="First paragraph of the original.")
+    translated_lead: str | None
+    translation: TranslationInfo | None = Field(description="The machine-translation label, model licence and "
+                                                            "title flags; null when not translated.")
+    note: str | None = Field(description="Why no translation is shown (in the target language, or not yet "
+                                         "translated), else null.")
+
+
+class ComparedSentence(ReadModel):
+    article_id: int
+    source: str | None
+    block: int = Field(description="Index of its paragraph, as in the article's blocks.")
+    original: str | None
+    translated: str | None = Field(description="Machine translation; null when the article is in the target "
+                                               "language or not translated.")
+    flags: list[Flag] = Field(description="Quality flags of its paragraph's translation.")
+    conflicting_numbers: list[str] = Field(description=(
+        "Numbers of this sentence that the other sentences of its row contradict, as written in the text compared "
+        "(see numbers_language)."))
+    numbers_language: str | None = Field(default=None, description="Language of the text those numbers are "
+                                                                    "written in (the original's or the target's).")
+
+
+class FactRow(ReadModel):
+    """Sentences of different outlets reporting the same thing, or one outlet's sentence alone."""
+
+    outlets: list[str]
+    only_one_outlet: bool = Field(description="True when only one outlet reports this.")
+    compared_in: str | None = Field(description="\"original\" when the sentences were compared in their shared "
+                                                "original language, \"translation\" when through the target "
+                                                "language; null for a sentence alone.")
+    similarity: float = Field(description="Similarity of the row's least similar aligned pair (1 when alone).")
+    numbers_differ: bool = Field(description="True when the outlets give different numbers (tolls, dates, "
+                                             "amounts) for the same thing.")
+    sentences: list[ComparedSentence] = Field(description="At most one per article, in column order.")
+
+
+class ComparedQuote(ReadModel):
+    article_id: int
+    source: str | None
+    speaker: str | None = Field(description="The speaker as this outlet names them.")
+    original: str | None = Field(description="The outlet's own wording.")
+    translated: str | None = Field(description="Its machine translation, when the article was translated.")
+
+
+class QuoteRow(ReadModel):
+    status: str = Field(description=(
+        "only: one outlet quotes it; same: worded identically; partial: one outlet quotes part of it; "
+        "different: worded differently; matched: the same quotation compared through translations."))
+    outlets: list[str]
+    quotes: list[ComparedQuote]
+
+
+class SpeakerQuotes(ReadModel):
+    speaker: str | None = Field(description="Null for quotations without a named speaker.")
+    names: list[str] = Field(description="Every spelling of the speaker's name among the outlets.")
+    outlets: list[str] = Field(description="Outlets that quote this speaker.")
+    quotes: list[QuoteRow]
+
+
+class StoryComparison(ReadModel):
+    """A story's outlets side by side: headlines and leads, facts aligned sentence by sentence,
+    quotations by speaker, numbers that disagree."""
+
+    id: int
+    title: str | None
+    target: str
+    start_at: str | None
+    end_at: str | None
+    outlets: list[str]
+    languages: list[str]
+    threshold: float = Field(description="Least similarity of two sentences aligned as one fact.")
+    articles: list[ComparedArticle] = Field(description="Oldest first; the columns of the comparison.")
+    omitted: list[int] = Field(default_factory=list, description="Articles beyond the first eight, not compared.")
+    truncated: list[int] = Field(default_factory=list, description=(
+        "Articles so long that only their beginning is compared (300 sentences, 60,000 characters)."))
+    facts: list[FactRow]
+    speakers: list[SpeakerQuotes]
 
 
 class StorySummary(ReadModel):

@@ -18,8 +18,10 @@ from babelwire.web.paging import links, optional_int, optional_text, window
 from babelwire.web.views import (
     article_list,
     article_page,
+    one_outlet_message,
     search_results,
     source_list,
+    story_compare_page,
     story_list,
     story_of_article,
     story_page,
@@ -92,6 +94,19 @@ def api_story(ctx: Context, story_id: int, lang: Lang = None) -> Any:
     view = story_page(ctx.reader, story_id, target=target_language(ctx.settings, lang))
     if view is None:
         raise HTTPException(404, f"no story {story_id}")
+    return view
+
+
+@router.get("/stories/{story_id}/compare", response_model=readmodels.StoryComparison,
+            responses={404: {"description": "No such story, or a story with one outlet (nothing to compare)"}})
+def api_story_compare(ctx: Context, story_id: int, lang: Lang = None) -> Any:
+    """The outlets of a story side by side: headlines and leads, facts aligned sentence by sentence
+    (what only one outlet reports marked), quotations by speaker, numbers that disagree."""
+    view = story_compare_page(ctx.reader, story_id, target=target_language(ctx.settings, lang))
+    if view is None:
+        raise HTTPException(404, f"no story {story_id}")
+    if len(view.outlets) < 2:
+        raise HTTPException(404, one_outlet_message(view))
     return view
 
 

@@ -1,7 +1,10 @@
 """Atom feeds (feedgen): everything, per source, per story, per original language.
 
 Each entry is the translated article as sanitised HTML, opened by the machine-translation notice
-(engine, model) and a link to the original, which is also the entry's ``rel="via"`` link.
+(engine, model) and a link to the original, which is also the entry's ``rel="via"`` link. An
+article updated by its outlet (a new revision) is an updated entry: same id, its ``updated`` time
+moves to the new revision, and its content opens with what changed ("revision 2: 3 paragraphs
+changed, 1 added").
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from markupsafe import escape
 from starlette.requests import Request
 
 from babelwire.languages import language_name
-from babelwire.store.queries import latest_articles, revision_texts, source_names, story_summary
-from babelwire.store.readmodels import ArticleSummary, StoredDocument, TranslationText
+from babelwire.store.queries import latest_articles, latest_changes, revision_texts, source_names, story_summary
+from babelwire.store.readmodels import ArticleSummary, RevisionChange, StoredDocument, TranslationText
 from babelwire.web.context import WebContext, web_context
 from babelwire.web.security import safe_href, sanitize_html
 from babelwire.web.views import license_notice, mt_label, target_language
@@ -47,8 +50,10 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def entry_html(row: ArticleSummary, original: StoredDocument, translation: TranslationText | None) -> str:
-    """The entry content: notice + link to the original, then the text block by block."""
+def entry_html(row: ArticleSummary, original: StoredDocument, translation: TranslationText | None,
+               change: RevisionChange | None = None, page: str | None = None) -> str:
+    """The entry content: what the latest update changed (if the article was updated), notice +
+    link to the original, then the text block by block."""
     href = safe_href(row.url)
     language = row.language
     name = f" ({escape(language_name(language))})" if language else ""
@@ -61,7 +66,14 @@ def entry_html(row: ArticleSummary, original: StoredDocument, translation: Trans
     else:
         notice = "Not translated yet: this is the original text."
         document = original
-    parts = [f"<p><em>{escape(notice)}</em>{link}</p>"]
+    parts = []
+    if change is not None:
+        when = _time(change.at)
+        at = f" ({when.strftime('%-d %b %Y, %H:%M UTC')})" if when else ""
+        history = f' <a href="{escape(page)}#history-heading">See the changes</a>' if page else ""
+        parts.append(f"<p><strong>Updated{escape(at)}</strong>: revision {change.revision} — "
+                     f"{escape(change.summary)}.{history}</p>")
+    parts.append(f"<p><em>{escape(notice)}</em>{link}</p>")
     for block in document.blocks:
         tag = _TAGS.get(block.type, "p")
         text = escape(block.text)
@@ -74,6 +86,7 @@ def build_feed(request: Request, ctx: WebContext, *, path: str, title: str, html
     """An Atom document for ``rows`` (from ``latest_articles``)."""
     base = ctx.base_url(request)
     documents = revision_texts(ctx.reader, [r.revision_id for r in rows if r.revision_id], target=target)
+    changes = latest_changes(ctx.reader, [r.id for r in rows if r.revisions > 1])
     fg = FeedGenerator()
     fg.id(f"{base}{path}")
     fg.title(title)
@@ -88,7 +101,9 @@ def build_feed(request: Request, ctx: WebContext, *, path: str, title: str, html
     lang_q = f"?lang={target}" if target != target_language(ctx.settings, None) else ""
     for row in rows:
         original, translation = documents.get(row.revision_id or 0, (StoredDocument(), None))
-        updated = max(t for t in (_time(row.updated), _time(translation and translation.created_at), EPOCH) if t)
+        change = changes.get(row.id)
+        updated = max(t for t in (_time(row.updated), _time(translation and translation.created_at),
+                                  _time(change and change.at), EPOCH) if t)
         newest = max(newest, updated)
         entry = fg.add_entry(order="append")
         page = f"{base}/articles/{row.id}{lang_q}"
@@ -102,7 +117,7 @@ def build_feed(request: Request, ctx: WebContext, *, path: str, title: str, html
         entry.author({"name": row.source or "unknown outlet"})
         entry.published(_time(row.published) or _time(row.first_seen_at))
         entry.updated(updated)
-        entry.content(entry_html(row, original, translation), type="html")
+        entry.content(entry_html(row, original, translation, change, page), type="html")
     fg.updated(newest)
     return Response(_restore_entry_links(fg.atom_str(pretty=False), entry_links), media_type=ATOM)
 

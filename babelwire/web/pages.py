@@ -14,8 +14,10 @@ from babelwire.web.paging import optional_int, optional_text, window
 from babelwire.web.views import (
     article_list,
     article_page,
+    one_outlet_message,
     search_results,
     source_list,
+    story_compare_page,
     story_list,
     story_of_article,
     story_page,
@@ -83,6 +85,21 @@ def story(request: Request, ctx: Context, story_id: int, lang: str | None = None
         raise HTTPException(404, f"There is no story {story_id}.")
     return ctx.renderer.page(request, "story.html", s=view, target=target, lang_q=_lang_q(lang), page_lang=target,
                              api_url=f"/api/stories/{story_id}{_lang_q(lang)}")
+
+
+@router.get("/stories/{story_id}/compare", response_class=HTMLResponse)
+def story_compare(request: Request, ctx: Context, story_id: int, lang: str | None = None) -> Response:
+    """The outlets of a story side by side: headlines, facts, quotations, numbers that disagree."""
+    target = target_language(ctx.settings, lang)
+    view = story_compare_page(ctx.reader, story_id, target=target)
+    if view is None:
+        raise HTTPException(404, f"There is no story {story_id}.")
+    if len(view.outlets) < 2:
+        raise HTTPException(404, one_outlet_message(view))
+    return ctx.renderer.page(request, "compare.html", c=view, target=target, lang_q=_lang_q(lang), page_lang=target,
+                             columns={a.id: a for a in view.articles},
+                             positions={a.id: i for i, a in enumerate(view.articles, 1)},
+                             api_url=f"/api/stories/{story_id}/compare{_lang_q(lang)}")
 
 
 @router.get("/sources", response_class=HTMLResponse)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -39,11 +42,28 @@ def query(params: dict[str, Any], **changes: Any) -> str:
     return "?" + urlencode(pairs) if pairs else ""
 
 
+def mark_numbers(text: str | None, numbers: Iterable[str] | None) -> Markup:
+    """``text`` escaped, with each of ``numbers`` (whole, not inside a longer number or word) in
+    ``<mark class="number">``: the numbers another outlet contradicts."""
+    wanted = sorted({n for n in numbers or () if n}, key=len, reverse=True)
+    if not text or not wanted:
+        return Markup(escape(text or ""))
+    pattern = re.compile(r"(?<![\w.,])(?:" + "|".join(re.escape(n) for n in wanted) + r")(?![\w]|[.,]\d)")
+    out: list[str] = []
+    cursor = 0
+    for match in pattern.finditer(text):
+        out.append(str(escape(text[cursor:match.start()])))
+        out.append(f'<mark class="number">{escape(match.group())}</mark>')
+        cursor = match.end()
+    out.append(str(escape(text[cursor:])))
+    return Markup("".join(out))
+
+
 def make_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "xml"]),
                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters.update(when=when, langname=lambda code: language_name(code) if code else "unknown language",
-                       safe_href=safe_href, host=host)
+                       safe_href=safe_href, host=host, mark_numbers=mark_numbers)
     env.globals.update(query=query)
     return env
 

@@ -7,7 +7,15 @@ from babelwire.config import Settings
 from babelwire.store import queries
 from babelwire.store.database import Store
 from babelwire.store.queries import mt_label
-from babelwire.store.readmodels import ArticleDetail, ArticleSummary, SearchHit, SourceHealth, StoryDetail, StorySummary
+from babelwire.store.readmodels import (
+    ArticleDetail,
+    ArticleSummary,
+    SearchHit,
+    SourceHealth,
+    StoryComparison,
+    StoryDetail,
+    StorySummary,
+)
 from babelwire.web.diff import revision_diff
 
 __all__ = [
@@ -15,8 +23,10 @@ __all__ = [
     "article_page",
     "license_notice",
     "mt_label",
+    "one_outlet_message",
     "search_results",
     "source_list",
+    "story_compare_page",
     "story_list",
     "story_of_article",
     "story_page",
@@ -57,6 +67,20 @@ def article_page(store: Store, article_id: int, *, target: str, diffs: bool = Tr
 def story_page(store: Store, story_id: int, *, target: str) -> StoryDetail | None:
     """A story: every outlet's article with its lead and attributed quotations."""
     return queries.story_detail(store, story_id=story_id, target=target)
+
+
+def story_compare_page(store: Store, story_id: int, *, target: str) -> StoryComparison | None:
+    """A story's outlets side by side in ``target``: headlines and leads, facts aligned sentence by
+    sentence, quotations by speaker, numbers that disagree. ``outlets`` tells whether there was
+    anything to compare (two outlets or more)."""
+    return queries.story_comparison(store, story_id, target=target)
+
+
+def one_outlet_message(view: StoryComparison) -> str:
+    """Why a story with a single outlet has no comparison page."""
+    outlet = f" ({view.outlets[0]})" if view.outlets else ""
+    return (f"Story {view.id} has articles from one outlet only{outlet}: there is nothing to compare yet. "
+            f"The comparison appears once a second outlet reports the event.")
 
 
 def story_of_article(store: Store, article_id: int, *, target: str) -> tuple[int | None, StoryDetail | None]:
