@@ -24,18 +24,18 @@ def story_list(
     limit: Annotated[int, typer.Option("--limit")] = 30,
 ) -> None:
     """Stories, most recently active first, with their outlets."""
-    from babelwire.stories import list_stories
+    from babelwire.store.queries import list_stories
 
-    rows = list_stories(open_store(), limit=limit, language=lang)
+    stories = list_stories(open_store(), limit=limit, language=lang)
     if as_json:
-        print_json(rows)
+        print_json([s.model_dump(mode="json") for s in stories])
         return
     table = Table(title="stories")
     for column in ("id", "articles", "outlets", "languages", "latest", "title"):
         table.add_column(column, overflow="fold")
-    for r in rows:
-        table.add_row(str(r["id"]), str(r["article_count"]), ", ".join(r["outlets"]), ", ".join(r["languages"]),
-                      short_time(r["end_at"]), r["title"] or "")
+    for story in stories:
+        table.add_row(str(story.id), str(story.article_count), ", ".join(story.outlets), ", ".join(story.languages),
+                      short_time(story.end_at), story.title or "")
     console.print(table)
 
 
@@ -55,11 +55,12 @@ def story_show(
     if compare:
         _show_comparison(story_id, target=target, as_json=as_json)
         return
-    from babelwire.stories import get_story
+    from babelwire.store.queries import story_detail
 
-    data = get_story(open_store(), story_id, target=target) if 0 < story_id < 2**63 else None
-    if data is None:
+    story = story_detail(open_store(), story_id=story_id, target=target) if 0 < story_id < 2**63 else None
+    if story is None:
         raise fail(f"no story {story_id}")
+    data = story.model_dump(mode="json")
     if as_json:
         print_json(data)
         return

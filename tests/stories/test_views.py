@@ -1,11 +1,12 @@
-"""Story views: the lists and pages the CLI and the web reader show."""
+"""Story read models: the lists and pages the CLI, the web reader and the API show."""
 
 from __future__ import annotations
 
 from babelwire.config import Settings
 from babelwire.store import Store
+from babelwire.store.queries import list_stories, story_detail, story_of
+from babelwire.store.readmodels import Quote
 from babelwire.stories.grouping import assign_story
-from babelwire.stories.views import get_story, list_stories, story_of
 from tests.stories.conftest import AddArticle
 from tests.stories.events import RFI_EN, RFI_FR, RT_EN, RT_FR, SKI_EN
 
@@ -21,21 +22,21 @@ def test_story_page_puts_outlets_side_by_side(store: Store, settings: Settings, 
     other = assign_story(store, ski, settings)
 
     assert story_of(store, rt) == story and story_of(store, 999) is None
-    page = get_story(store, story)
-    assert page["outlets"] == ["RFI", "RT en français"] and page["languages"] == ["fr"]
-    first, second = page["articles"]  # oldest first
-    assert first["source"] == "RT en français" and second["source"] == "RFI"
-    assert first["title"] == RT_FR[0] and first["translated_title"] == RT_EN[0]
-    assert first["lead"] == RT_EN[1][0]
-    assert {"speaker": "Alexander Grouchko", "text": "We will not let this happen"} in first["quotes"]
-    assert {"speaker": "Wendy Sherman", "text": "Some Russian requests are not even questionable"} in second["quotes"]
-    original = get_story(store, story, target="de")["articles"][0]
-    assert original["translated_title"] is None and original["lead"] == RT_FR[1][0]
-    assert {"speaker": "Alexandre Grouchko", "text": "Nous ne laisserons pas cela se produire"} in original["quotes"]
-    assert get_story(store, 12345) is None
+    page = story_detail(store, story_id=story)
+    assert page.outlets == ["RFI", "RT en français"] and page.languages == ["fr"]
+    first, second = page.articles  # oldest first
+    assert first.source == "RT en français" and second.source == "RFI"
+    assert first.title == RT_FR[0] and first.translated_title == RT_EN[0]
+    assert first.lead == RT_EN[1][0]
+    assert Quote(speaker="Alexander Grouchko", text="We will not let this happen") in first.quotes
+    assert Quote(speaker="Wendy Sherman", text="Some Russian requests are not even questionable") in second.quotes
+    original = story_detail(store, story_id=story, target="de").articles[0]
+    assert original.translated_title is None and original.lead == RT_FR[1][0]
+    assert Quote(speaker="Alexandre Grouchko", text="Nous ne laisserons pas cela se produire") in original.quotes
+    assert story_detail(store, story_id=12345) is None
 
     listed = list_stories(store)
-    assert [s["id"] for s in listed] == [story, other]  # most recently active first
-    assert listed[0]["article_count"] == 2 and listed[0]["outlets"] == ["RFI", "RT en français"]
-    assert [s["id"] for s in list_stories(store, language="en")] == [other]
-    assert [s["id"] for s in list_stories(store, limit=1, offset=1)] == [other]
+    assert [s.id for s in listed] == [story, other]  # most recently active first
+    assert listed[0].article_count == 2 and listed[0].outlets == ["RFI", "RT en français"]
+    assert [s.id for s in list_stories(store, language="en")] == [other]
+    assert [s.id for s in list_stories(store, limit=1, offset=1)] == [other]
