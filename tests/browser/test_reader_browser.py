@@ -4,7 +4,6 @@ side, the phone layout's original toggle, the story page, and a hostile article 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,17 +15,9 @@ from babelwire.document import Block, Document
 from babelwire.server import ReaderServer, reader_app
 from babelwire.store import Store
 from babelwire.store.models import Article, Revision, Source, Translation, utcnow
+from tests.browser.chromium import ARGS, CHROMIUM, PHONE, WIDE, sync_api
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
-CHROMIUM = os.environ.get("BABELWIRE_CHROMIUM", "/usr/bin/chromium")
-if not shutil.which(CHROMIUM):
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
-
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 ROOT = Path(__file__).resolve().parents[2]
-WIDE = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
 PAYLOAD = "window.__pwned = 1; alert('pwned')"
 HOSTILE_TITLE = f"<b>Titre</b><script>{PAYLOAD}</script><img src=x onerror=\"{PAYLOAD}\">"
 HOSTILE_BLOCKS = [

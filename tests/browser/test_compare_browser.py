@@ -4,28 +4,17 @@ the outlets' columns stack, the "only one outlet" marker shows, the original ope
 from __future__ import annotations
 
 import os
-import shutil
 from itertools import pairwise
 from pathlib import Path
-
-import pytest
 
 from babelwire.config import load_settings
 from babelwire.server import ReaderServer
 from babelwire.store import Store
 from babelwire.web.app import create_app
+from tests.browser.chromium import ARGS, CHROMIUM, PHONE, WIDE, sync_api
 from tests.web.conftest import Newsroom
 from tests.web.test_web_compare import nato_story
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
-CHROMIUM = os.environ.get("BABELWIRE_CHROMIUM", "/usr/bin/chromium")
-if not shutil.which(CHROMIUM):
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
-
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-PHONE = {"width": 390, "height": 844}
-WIDE = {"width": 1366, "height": 900}
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -1,0 +1,19 @@
+"""Debian's Chromium driven by Playwright, for the browser tests: importing this module skips the
+importing test module when either is missing (with the command that installs it)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+CHROMIUM = os.environ.get("BABELWIRE_CHROMIUM", "/usr/bin/chromium")
+if not shutil.which(CHROMIUM):
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+WIDE = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
