@@ -135,9 +135,16 @@ def bench_web(
     if as_json:
         print_json(result)
         return
-    table = rows_table(f"reader latency: {result['articles']} articles, {clients} clients, think {think}s, "
+    table = Table(title=f"reader latency: {result['articles']} articles, {clients} clients, think {think}s, "
                         f"{workers} worker(s), {result['prerendered_pages']} pages pre-rendered in "
-                        f"{result['prerender_seconds']}s", result["rows"])
+                        f"{result['prerender_seconds']}s")
+    for column in ("endpoint", "req", "err", "p50 ms", "p95 ms", "p99 ms", "req/s", "p95 target"):
+        table.add_column(column, justify="right")
+    for row in result["rows"]:  # --json has every field (mean too)
+        target = row["target_p95_ms"]
+        table.add_row(row["endpoint"], str(row["requests"]), str(row["errors"]), f"{row['p50_ms']:.1f}",
+                      f"{row['p95_ms']:.1f}", f"{row['p99_ms']:.1f}", f"{row['rps']:,.0f}",
+                      f"< {target:g}" if target else "—")
     console.print(table)
     console.print("targets (p95 < 50 ms for home, article, story): "
                   + ("[green]met[/green]" if result["targets_met"] else "[red]missed[/red]"))
