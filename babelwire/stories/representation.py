@@ -201,11 +201,17 @@ def idf_weights(df: Mapping[str, int], n: int, language: str | None = None) -> d
     if background.table(language or "") is None:
         total = n + PRIOR_DOCUMENTS
         return {term: math.log((1 + total) / (1 + count)) + 1.0 for term, count in df.items()}
-    total = n + BACKGROUND_DOCUMENTS
+    known = background.table(language or "") or {}
+    unseen, prior, total = background.UNSEEN, BACKGROUND_DOCUMENTS, n + BACKGROUND_DOCUMENTS
+    log = math.log
     weights = {}
-    for term, count in df.items():
-        share = (BACKGROUND_DOCUMENTS * (background.probability(language, term) or background.UNSEEN) + count) / total
-        weights[term] = math.log(1 / min(1.0, share)) + 1.0
+    for term, count in df.items():  # up to 500 centroids' terms per placement: kept to dict lookups
+        if term[0] == "@":
+            share_bg = min((known.get(word, unseen) for word in term[1:].split()), default=unseen)
+        else:
+            share_bg = known.get(term, unseen)
+        share = (prior * share_bg + count) / total
+        weights[term] = 1.0 - log(share) if share < 1.0 else 1.0
     return weights
 
 
