@@ -6,15 +6,18 @@ import hmac
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import Request
 
 from babelwire.errors import BabelwireError, SourceExistsError
 from babelwire.store import readmodels
 from babelwire.web import schemas
 from babelwire.web.context import SourceAdmin, WebContext, web_context
-from babelwire.web.paging import links, optional_int, optional_text, window
+from babelwire.web.paging import links, optional_text, window
+from babelwire.web.problems import ADMIN, READ, responses
 from babelwire.web.views import (
     article_list,
     article_page,
@@ -29,13 +32,43 @@ from babelwire.web.views import (
 )
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix="/api", tags=["read"])
-admin = APIRouter(prefix="/api", tags=["admin"])
+TAGS = [
+    {"name": "articles", "description": "Articles with their originals and machine translations."},
+    {"name": "stories", "description": "Stories: the articles of several outlets on one event."},
+    {"name": "sources", "description": "The watched sources and their health."},
+    {"name": "search", "description": "Full-text search over originals and translations."},
+    {"name": "admin", "description": "Adding and removing sources: needs the admin token "
+                                     "(BABELWIRE_ADMIN_TOKEN) as 'Authorization: Bearer <token>'."},
+]
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name.removeprefix("api_")  # api_articles -> articles: stable names for clients
+
+
+router = APIRouter(prefix="/api", generate_unique_id_function=_operation_id)
+admin = APIRouter(prefix="/api", tags=["admin"], generate_unique_id_function=_operation_id)
 Context = Annotated[WebContext, Depends(web_context)]
-Limit = Annotated[int | None, Query(ge=1, le=100, description="Items per page (default: [web] page_size).")]
-Offset = Annotated[int | None, Query(ge=0, le=10_000_000, description="Items to skip.")]
-PageNo = Annotated[int | None, Query(ge=1, le=100_000, description="Page number (instead of offset).")]
-Lang = Annotated[str | None, Query(description="Target language of translations (default: first configured).")]
+# Path ids: the OpenAPI document also gets the largest id the store's columns can hold (web.app);
+# an id outside that range is answered 404 before any query (IdRangeGuard).
+ID_PARAMETERS = ("article_id", "story_id", "source_id", "source")
+LANGUAGE_CODE = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"
+ArticleId = Annotated[int, Path(ge=0, description="An article's id.", examples=[1])]
+StoryId = Annotated[int, Path(ge=0, description="A story's id.", examples=[1])]
+SourceId = Annotated[int, Path(ge=0, description="A source's id.", examples=[1])]
+Limit = Annotated[int | None, Query(ge=1, le=100, description="Items per page (default: [web] page_size).",
+                                    examples=[20])]
+Offset = Annotated[int | None, Query(ge=0, le=10_000_000, description="Items to skip.", examples=[0])]
+PageNo = Annotated[int | None, Query(ge=1, le=100_000, description="Page number (instead of offset).",
+                                     examples=[1])]
+Lang = Annotated[str | None, Query(max_length=16, pattern=LANGUAGE_CODE, examples=["en"],
+                                   description="Target language of translations (default: first configured).")]
+SourceFilter = Annotated[int | None, Query(ge=0, description="Only this source's articles (its id).",
+                                           examples=[1])]
+LanguageFilter = Annotated[str | None, Query(max_length=16, pattern=LANGUAGE_CODE, examples=["fr"],
+                                             description="Only articles in this original language.")]
+SearchQuery = Annotated[str, Query(max_length=300, examples=["Bruxelles"],
+                                   description="Words to find (empty: no hits).")]
 
 
 def _page(request: Request, ctx: WebContext, rows: list[Any], w: Any, **extra: Any) -> dict[str, Any]:
@@ -45,19 +78,22 @@ def _page(request: Request, ctx: WebContext, rows: list[Any], w: Any, **extra: A
             "previous": previous_url, **extra}
 
 
-@router.get("/articles", response_model=schemas.ArticlePage)
-def api_articles(request: Request, ctx: Context, source: str | None = None, language: str | None = None,
+@router.get("/articles", response_model=schemas.ArticlePage, tags=["articles"],
+            responses={**responses(*READ), **schemas.ok_example(schemas.ARTICLE_PAGE_EXAMPLE)})
+def api_articles(request: Request, ctx: Context, source: SourceFilter = None, language: LanguageFilter = None,
                  lang: Lang = None, limit: Limit = None, offset: Offset = None, page: PageNo = None) -> Any:
     """Articles newest first, optionally of one source or original language."""
+    if source is not None and source > ctx.store.max_id:  # the document declares this maximum
+        raise HTTPException(422, f"Invalid query source: no source id is above {ctx.store.max_id}")
     w = window(ctx.settings.web.page_size, page=page, limit=limit, offset=offset)
-    rows = article_list(ctx.reader, target=target_language(ctx.settings, lang), source_id=optional_int(source),
+    rows = article_list(ctx.reader, target=target_language(ctx.settings, lang), source_id=source,
                         language=optional_text(language), limit=w.limit + 1, offset=w.offset)
     return _page(request, ctx, rows, w)
 
 
-@router.get("/articles/{article_id}", response_model=readmodels.ArticleDetail,
-            responses={404: {"description": "No such article"}})
-def api_article(ctx: Context, article_id: int, lang: Lang = None) -> Any:
+@router.get("/articles/{article_id}", response_model=readmodels.ArticleDetail, tags=["articles"],
+            responses=responses(*READ, 404, d404="No such article (or an id no row can have)."))
+def api_article(ctx: Context, article_id: ArticleId, lang: Lang = None) -> Any:
     """One article: original and translated blocks with flags, the MT label, its versions."""
     view = article_page(ctx.reader, article_id, target=target_language(ctx.settings, lang), diffs=False)
     if view is None:
@@ -65,9 +101,9 @@ def api_article(ctx: Context, article_id: int, lang: Lang = None) -> Any:
     return view
 
 
-@router.get("/articles/{article_id}/story", response_model=readmodels.StoryDetail,
-            responses={404: {"description": "No such article"}})
-def api_article_story(ctx: Context, article_id: int, lang: Lang = None) -> Any:
+@router.get("/articles/{article_id}/story", response_model=readmodels.StoryDetail, tags=["stories"],
+            responses=responses(*READ, 404, d404="No such article (or an id no row can have)."))
+def api_article_story(ctx: Context, article_id: ArticleId, lang: Lang = None) -> Any:
     """The story of an article, or the article alone (id null) while it is in none."""
     target = target_language(ctx.settings, lang)
     story_id, view = story_of_article(ctx.reader, article_id, target=target)
@@ -78,7 +114,8 @@ def api_article_story(ctx: Context, article_id: int, lang: Lang = None) -> Any:
     return view
 
 
-@router.get("/stories", response_model=schemas.StoryPage)
+@router.get("/stories", response_model=schemas.StoryPage, tags=["stories"],
+            responses={**responses(*READ), **schemas.ok_example(schemas.STORY_PAGE_EXAMPLE)})
 def api_stories(request: Request, ctx: Context, lang: Lang = None, limit: Limit = None, offset: Offset = None,
                 page: PageNo = None) -> Any:
     """Stories, most recently updated first."""
@@ -87,9 +124,9 @@ def api_stories(request: Request, ctx: Context, lang: Lang = None, limit: Limit 
     return _page(request, ctx, rows, w)
 
 
-@router.get("/stories/{story_id}", response_model=readmodels.StoryDetail,
-            responses={404: {"description": "No such story"}})
-def api_story(ctx: Context, story_id: int, lang: Lang = None) -> Any:
+@router.get("/stories/{story_id}", response_model=readmodels.StoryDetail, tags=["stories"],
+            responses=responses(*READ, 404, d404="No such story (or an id no row can have)."))
+def api_story(ctx: Context, story_id: StoryId, lang: Lang = None) -> Any:
     """Every outlet's article on one event."""
     view = story_page(ctx.reader, story_id, target=target_language(ctx.settings, lang))
     if view is None:
@@ -97,9 +134,9 @@ def api_story(ctx: Context, story_id: int, lang: Lang = None) -> Any:
     return view
 
 
-@router.get("/stories/{story_id}/compare", response_model=readmodels.StoryComparison,
-            responses={404: {"description": "No such story, or a story with one outlet (nothing to compare)"}})
-def api_story_compare(ctx: Context, story_id: int, lang: Lang = None) -> Any:
+@router.get("/stories/{story_id}/compare", response_model=readmodels.StoryComparison, tags=["stories"],
+            responses=responses(*READ, 404, d404="No such story, or a story with one outlet (nothing to compare)."))
+def api_story_compare(ctx: Context, story_id: StoryId, lang: Lang = None) -> Any:
     """The outlets of a story side by side: headlines and leads, facts aligned sentence by sentence
     (what only one outlet reports marked), quotations by speaker, numbers that disagree."""
     view = story_compare_page(ctx.reader, story_id, target=target_language(ctx.settings, lang))
@@ -110,25 +147,33 @@ def api_story_compare(ctx: Context, story_id: int, lang: Lang = None) -> Any:
     return view
 
 
-@router.get("/sources", response_model=list[readmodels.SourceHealth])
+@router.get("/sources", response_model=list[readmodels.SourceHealth], tags=["sources"],
+            responses={**responses(304, 400, 500), **schemas.ok_example(schemas.SOURCES_EXAMPLE)})
 def api_sources(ctx: Context) -> Any:
     """Every source with its health."""
     return source_list(ctx.reader)
 
 
-@router.get("/search", response_model=schemas.SearchPage)
-def api_search(request: Request, ctx: Context, q: str = "", limit: Limit = None, offset: Offset = None,
+@router.get("/search", response_model=schemas.SearchPage, tags=["search"],
+            responses={**responses(*READ), **schemas.ok_example(schemas.SEARCH_PAGE_EXAMPLE)})
+def api_search(request: Request, ctx: Context, q: SearchQuery = "", limit: Limit = None, offset: Offset = None,
                page: PageNo = None) -> Any:
-    """Full-text search over original and translated titles and texts (any input is accepted)."""
-    q = q.strip()[:300]
+    """Full-text search over original and translated titles and texts (any words up to 300 characters)."""
+    q = q.strip()
     w = window(ctx.settings.web.page_size, page=page, limit=limit, offset=offset)
     hits = search_results(ctx.reader, q, limit=w.limit + 1, offset=w.offset)
     return _page(request, ctx, hits, w, q=q)
 
 
 # --- admin --------------------------------------------------------------------------------------
-def require_admin(request: Request, ctx: Context) -> None:
-    """Bearer token check (constant time); 403 with instructions when no token is configured."""
+ADMIN_TOKEN = HTTPBearer(auto_error=False, scheme_name="adminToken",
+                         description="The admin token (BABELWIRE_ADMIN_TOKEN or [admin] token).")
+
+
+def require_admin(request: Request, ctx: Context,
+                  _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(ADMIN_TOKEN)]) -> None:
+    """Bearer token check (constant time); 403 with instructions when no token is configured.
+    (``ADMIN_TOKEN`` puts the scheme in the OpenAPI document; the header is checked here.)"""
     token = ctx.settings.admin.token
     if not token:
         raise HTTPException(403, "The admin API is off. Enable it by setting BABELWIRE_ADMIN_TOKEN "
@@ -151,8 +196,18 @@ def _sources(ctx: WebContext) -> SourceAdmin:
     return ctx.sources
 
 
-@admin.post("/sources", status_code=201, response_model=schemas.CreatedSource,
-            responses={401: {}, 403: {}, 409: {"description": "Already watched"}, 422: {"description": "Unusable URL"}})
+MAX_BODY = 16_384  # a new source's fields fit in a few kilobytes: a larger body is refused unread
+
+
+@admin.post("/sources", status_code=201, response_model=schemas.CreatedSource, max_body_size=MAX_BODY,
+            responses={**responses(*ADMIN, 409, 413, d422="Invalid input, or a URL that is not a usable feed, sitemap "
+                                                     "or page (it is fetched to find out)."),
+                       201: {"description": "Watched: the source as stored.", "links": {
+                           "remove_source": {"operationId": "remove_source",
+                                             "parameters": {"source_id": "$response.body#/id"},
+                                             "description": "Stop watching the source just added."},
+                           "sources": {"operationId": "sources",
+                                       "description": "The list of sources now holds it."}}}})
 def api_add_source(body: schemas.NewSource, ctx: Context, _: Admin) -> Any:
     """Probe a URL (feed, sitemap, page, or a site whose first feed is taken) and watch it."""
     try:
@@ -168,8 +223,8 @@ def api_add_source(body: schemas.NewSource, ctx: Context, _: Admin) -> Any:
 
 
 @admin.delete("/sources/{source_id}", status_code=204, response_class=Response,
-              responses={401: {}, 403: {}, 404: {"description": "No such source"}})
-def api_remove_source(source_id: int, ctx: Context, _: Admin) -> Response:
+              responses=responses(*ADMIN, 404, d404="No such source (or an id no row can have)."))
+def api_remove_source(source_id: SourceId, ctx: Context, _: Admin) -> Response:
     """Stop watching a source and delete its articles."""
     if not _sources(ctx).remove(source_id):
         raise HTTPException(404, f"no source {source_id}")

@@ -15,11 +15,12 @@ import gc
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -36,6 +37,13 @@ from babelwire.web import api, feeds, pages
 from babelwire.web.caching import ChangeClock, ConditionalCacheMiddleware, RouteTable, cancel_at_statements
 from babelwire.web.context import SourceAdmin, WebContext
 from babelwire.web.prerender import CODE_STAMP, BackgroundWarmer
+from babelwire.web.problems import (
+    ProblemDetails,
+    ProblemOnlyMiddleware,
+    allowed_methods,
+    problem,
+    validation_errors,
+)
 from babelwire.web.rendering import Renderer
 from babelwire.web.security import SECURITY_HEADERS, HostGuard, HostPolicy, SecurityHeadersMiddleware
 
@@ -43,10 +51,19 @@ STATIC = Path(__file__).resolve().parent / "static"
 _HEADINGS = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 422: "Bad request",
              500: "Something went wrong"}
 _INT = TypeAdapter(int)
+CACHE_HEADERS = {
+    "ETag": {"required": True, "schema": {"type": "string"},
+             "description": "The answer's version: send it back as If-None-Match to get 304 while it holds."},
+    "Last-Modified": {"required": True, "schema": {"type": "string"},
+                      "description": "When the store last changed (HTTP date)."},
+}
+
+
+_JSON_PATHS = ("/api/", "/feeds/", "/openapi.json")  # errors there are problem details, elsewhere HTML pages
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith(("/api/", "/feeds/", "/openapi.json"))
+    return request.url.path.startswith(_JSON_PATHS)
 
 
 class IdRangeGuard:
@@ -117,7 +134,8 @@ def create_app(store: Store, settings: Settings, *, warm: bool = False, listen_h
         title="babelwire", version=__version__, lifespan=lifespan,
         description="Machine-translated foreign-language news: articles with their originals, stories across "
                     "outlets, source health and full-text search. Every list is paginated (limit/offset or page, "
-                    "with next links); every GET answers with an ETag and honours If-None-Match.",
+                    "with next links); every GET answers with an ETag and honours If-None-Match. Every error is "
+                    "RFC 9457 problem details (application/problem+json: type, title, status, detail, instance).",
         # Swagger UI needs inline scripts from a CDN, which the Content-Security-Policy forbids.
         docs_url=None, redoc_url=None, openapi_url="/openapi.json",
     )
@@ -130,24 +148,31 @@ def create_app(store: Store, settings: Settings, *, warm: bool = False, listen_h
     app.include_router(api.admin)
     app.include_router(feeds.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # From the routers themselves: their routes carry the full paths (no prefix is added on include).
+    own_routes = [*pages.router.routes, *api.router.routes, *api.admin.routes, *feeds.router.routes]
 
     def error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
         if _wants_json(request):
-            return JSONResponse({"detail": message}, status_code=status, headers=headers)
+            return problem(request, status, message, headers=headers)
         return app.state.web.renderer.page(request, "error.html", status=status,
                                            heading=_HEADINGS.get(status, "Error"), message=message)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        headers = getattr(exc, "headers", None)
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:  # every method the path serves, not only the first route's
+            headers["Allow"] = ", ".join(allowed_methods(own_routes, request.scope)) or headers.get("Allow", "")
         if _wants_json(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
-        return error(request, exc.status_code, str(exc.detail))
+            return problem(request, exc.status_code, str(exc.detail), headers=headers or None)
+        response = error(request, exc.status_code, str(exc.detail))
+        response.headers.update(headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         if _wants_json(request):
-            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+            detail, errors = validation_errors(exc.errors())
+            return problem(request, 422, detail, errors=errors)
         # A page address with a malformed id or parameter is simply a page that does not exist.
         return error(request, 404, "There is no page at this address.")
 
@@ -163,13 +188,36 @@ def create_app(store: Store, settings: Settings, *, warm: bool = False, listen_h
             response.headers[name.decode("latin-1")] = value.decode("latin-1")
         return response
 
+    def contract() -> dict[str, Any]:
+        """The OpenAPI document, with what only the store knows (the id range) and the error shape."""
+        if app.openapi_schema is None:
+            document = get_openapi(title=app.title, version=app.version, description=app.description,
+                                   routes=app.routes, tags=api.TAGS)
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            schemas["ProblemDetails"] = ProblemDetails.model_json_schema(
+                ref_template="#/components/schemas/{model}")
+            for operations in document.get("paths", {}).values():
+                if "get" in operations:  # the conditional-GET headers ConditionalCacheMiddleware adds
+                    operations["get"]["responses"]["200"]["headers"] = CACHE_HEADERS
+                for operation in operations.values():
+                    for parameter in operation.get("parameters", []):
+                        if parameter["name"] in api.ID_PARAMETERS:
+                            schema = parameter["schema"]
+                            for branch in [schema, *schema.get("anyOf", [])]:
+                                if branch.get("type") == "integer":
+                                    branch["maximum"] = store.max_id
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = contract  # type: ignore[method-assign]
+
     async def not_found(request: Request) -> Response:
         return error(request, 404, "There is no page at this address.")
 
-    # From the routers themselves: their routes carry the full paths (no prefix is added on include).
-    routes = RouteTable([*pages.router.routes, *api.router.routes, *api.admin.routes, *feeds.router.routes])
+    routes = RouteTable(own_routes)
     # Added last = outermost: security headers wrap every answer, 304s and refusals included; the
     # Host is checked before anything reads it, ids before any query.
+    app.add_middleware(ProblemOnlyMiddleware, prefixes=_JSON_PATHS)
     app.add_middleware(ConditionalCacheMiddleware, clock=clock, pages=rendered, routes=routes)
     app.add_middleware(IdRangeGuard, routes=routes, largest=store.max_id, not_found=not_found)
     app.add_middleware(HostGuard, policy=policy)

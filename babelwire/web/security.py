@@ -242,7 +242,9 @@ class HostGuard:
         message = ("Invalid Host header. Add the host name to [web] allowed_hosts "
                    "(BABELWIRE_WEB_ALLOWED_HOSTS) or set [web] base_url.")
         if scope.get("path", "").startswith(("/api/", "/feeds/", "/openapi.json")):
-            body, kind = json.dumps({"detail": message}).encode(), b"application/json"
+            problem = {"type": "about:blank", "title": "Bad Request", "status": 400, "detail": message,
+                       "instance": scope.get("path", "")}  # RFC 9457, as every API error (web.problems)
+            body, kind = json.dumps(problem).encode(), b"application/problem+json"
         else:
             body, kind = message.encode(), b"text/plain; charset=utf-8"
         await send({"type": "http.response.start", "status": 400,

@@ -190,7 +190,9 @@ def test_a_story_of_one_outlet_has_nothing_to_compare(client, ids):
     api = client.get(f"/api/stories/{ids['lone']}/compare")
     assert api.status_code == 404 and "one outlet only" in api.json()["detail"]
     assert client.get("/stories/99999/compare").status_code == 404
-    assert client.get("/api/stories/99999/compare").json() == {"detail": "no story 99999"}
+    assert client.get("/api/stories/99999/compare").json() == {
+        "type": "about:blank", "title": "Not Found", "status": 404, "detail": "no story 99999",
+        "instance": "/api/stories/99999/compare"}
     assert client.get("/stories/99999999999999999999/compare").status_code == 404  # beyond any id
 
 

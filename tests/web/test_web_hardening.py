@@ -357,7 +357,9 @@ def test_error_answers_carry_the_security_headers(store: Store, settings: Settin
             _secure(response)
     html, api, *_ = answers[500]
     assert "Something went wrong" in html.text and html.headers["content-type"].startswith("text/html")
-    assert api.json() == {"detail": "Something went wrong while preparing this answer. Try again later."}
+    assert api.json() == {"type": "about:blank", "title": "Internal Server Error", "status": 500,
+                          "detail": "Something went wrong while preparing this answer. Try again later.",
+                          "instance": f"/api/articles/{article}"}
     assert "etag" not in html.headers
 
 

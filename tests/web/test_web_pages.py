@@ -192,7 +192,9 @@ def test_missing_and_malformed_addresses_are_404_pages(client):
     for path in ["/articles/12345", "/articles/not-a-number", "/stories/x"]:
         response = client.get(path)
         assert response.status_code == 404 and "text/html" in response.headers["content-type"], path
-    assert client.get("/api/articles/12345").json() == {"detail": "no article 12345"}
+    assert client.get("/api/articles/12345").json() == {
+        "type": "about:blank", "title": "Not Found", "status": 404, "detail": "no article 12345",
+        "instance": "/api/articles/12345"}
 
 
 def test_openapi_describes_the_api(client):
