@@ -150,6 +150,28 @@ def bench_web(
                   + ("[green]met[/green]" if result["targets_met"] else "[red]missed[/red]"))
 
 
+@bench_app.command("firstview")
+def bench_firstview(
+    articles: Annotated[int, typer.Option("--articles")] = 2000,
+    views: Annotated[int, typer.Option("--views", help="Distinct pages of each kind.")] = 300,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """CPU per first view of article and story pages (in process, nothing pre-rendered; target ≤ 4 ms)."""
+    from babelwire.bench.firstview import run_first_view_bench
+
+    result = run_first_view_bench(articles=articles, views=views)
+    if as_json:
+        print_json(result)
+        return
+    table = Table(title=f"first views: {result['articles']} articles, in process, nothing pre-rendered")
+    for column in ("page", "views", "errors", "CPU ms", "wall ms", "views per CPU s"):
+        table.add_column(column, justify="right")
+    for row in result["rows"]:
+        table.add_row(row["page"], str(row["views"]), str(row["errors"]), f"{row['cpu_ms']:.2f}",
+                      f"{row['wall_ms']:.2f}", str(row["views_per_cpu_second"]))
+    console.print(table)
+
+
 @bench_app.command("scale")
 def bench_scale(
     dataset: Annotated[Path, typer.Option("--dataset", help="extraction-dev folder to serve.")] = Path(
