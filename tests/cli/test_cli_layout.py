@@ -25,7 +25,7 @@ GROUPS = {
     "source": ["add", "edit", "list", "remove", "import", "export"],
     "article": ["list", "show"],
     "eval": ["extraction", "translation", "stories"],
-    "bench": ["ingest", "translate", "text", "stories", "web", "scale"],
+    "bench": ["ingest", "translate", "text", "stories", "web", "firstview", "scale"],
     "config": ["show"],
     "story": ["list", "show"],
 }
