@@ -30,12 +30,30 @@ class Block:
         return {"type": self.type, "text": self.text}
 
 
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """An image's caption and credit, kept out of the body (they interrupt the text) but stored."""
+
+    caption: str | None = None
+    credit: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"caption": self.caption, "credit": self.credit}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Figure:
+        return cls(caption=data.get("caption") or None, credit=data.get("credit") or None)
+
+
 @dataclass(slots=True)
 class Document:
     """An article: title, ordered body blocks and metadata.
 
     Dates are timezone-aware datetimes where the page gave a time zone, naive otherwise;
-    they serialise to ISO 8601.
+    they serialise to ISO 8601. ``author`` is what a reader is shown (the ``authors`` joined by
+    ", "); ``agency`` is a news agency credited for the text (AFP, Reuters, dpa…); ``figures`` are
+    the captions and credits of the article's images. Documents stored before these three fields
+    existed load with their defaults.
     """
 
     title: str | None = None
@@ -45,6 +63,9 @@ class Document:
     published: datetime | None = None
     modified: datetime | None = None
     url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    agency: str | None = None
+    figures: list[Figure] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -76,6 +97,9 @@ class Document:
             "published": iso(self.published),
             "modified": iso(self.modified),
             "url": self.url,
+            "authors": list(self.authors),
+            "agency": self.agency,
+            "figures": [figure.to_dict() for figure in self.figures],
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,6 +118,9 @@ class Document:
             published=_parse_iso(data.get("published")),
             modified=_parse_iso(data.get("modified")),
             url=data.get("url"),
+            authors=[str(name) for name in data.get("authors") or []],
+            agency=data.get("agency"),
+            figures=[Figure.from_dict(f) for f in data.get("figures") or [] if isinstance(f, dict)],
         )
 
 

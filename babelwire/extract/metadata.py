@@ -1,23 +1,37 @@
-"""Article metadata: title, author, publication and modification times, canonical URL, page language.
+"""Article metadata: title, authors, agency, publication and modification times, canonical URL,
+page language.
 
 trafilatura's metadata reader (meta tags, JSON-LD, htmldate) gives the title, author, site name
 and a publication *day*; the exact times and the canonical URL are read here from the markup news
-sites use (``article:published_time``, JSON-LD ``datePublished``, ``<link rel=canonical>``).
+sites use (``article:published_time``, JSON-LD ``datePublished``, ``<link rel=canonical>``). The
+author trafilatura finds and the page's byline elements are parsed by :mod:`.byline` (names
+without labels, dates and separators; the agency apart), and give the dates when no meta tag does.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
+from htmldate import find_date
 from lxml.html import HtmlElement
-from trafilatura.metadata import extract_metadata
+from trafilatura.metadata import (
+    META_URL,
+    examine_meta,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
+from trafilatura.settings import Document as TrafilaturaMetadata
 
-from babelwire.extract.boilerplate import comparable
+from babelwire.extract.byline import Byline, byline_texts, parse_byline
+from babelwire.extract.markup import Markup, scan_markup
+from babelwire.extract.textforms import comparable
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +46,6 @@ _MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "a
                   "dcterms.modified", "last-modified")
 _JSON_DATE = re.compile(r'"(datePublished|dateModified)"\s*:\s*"([^"]{6,40})"')
 _TITLE_SEPARATORS = re.compile(r"\s+[-–—|·:/»]\s+|\s*[|·]\s*")
-_AUTHOR_PREFIX = re.compile(r"^(by|par|von|por|di|de|door)\s+", re.I)
-_NOT_A_NAME = re.compile(r"https?:|www\.|\b(facebook|twitter|instagram|linkedin)\b|\bcom$", re.I)
-_NOT_AUTHORS = {"name", "article by", "admin", "administrator", "redaction", "rédaction", "redaktion",
-                "editor", "staff"}
 
 
 @dataclass(slots=True)
@@ -43,31 +53,77 @@ class PageMetadata:
     """What the page says about the article, before its text is read."""
 
     title: str | None = None
-    author: str | None = None
-    published: datetime | None = None
+    published: datetime | None = None  # from a meta tag, JSON-LD or <time>: the exact time
     modified: datetime | None = None
     url: str | None = None
     site_names: tuple[str, ...] = ()
     html_language: str | None = None
+    byline: Byline = field(default_factory=Byline)  # authors, agency and the dates the bylines state
+
+    @property
+    def author(self) -> str | None:
+        return ", ".join(self.byline.authors) or None
 
 
-def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
-    """Metadata of a parsed page; ``url`` is where it was fetched from (base for relative links)."""
-    meta = extract_metadata(tree, url, dict(_DATE_CONFIG), False)
+def read_metadata(tree: HtmlElement, url: str | None, markup: Markup | None = None) -> PageMetadata:
+    """Metadata of a parsed page; ``url`` is where it was fetched from (base for relative links),
+    ``markup`` the page's scanned elements when the caller has them."""
+    meta = _trafilatura_metadata(tree, url)
     values = _meta_values(tree)
     site_names = tuple(name for name in (meta.sitename, _host_label(url), _host_label(meta.url)) if name)
-    published = _first_datetime(values, _PUBLISHED_KEYS, tree, "datePublished")
-    if published is None and meta.date:
-        published = _parse_datetime(meta.date)
+    # The author trafilatura found (JSON-LD, meta tags, else its own byline search), then the
+    # page's byline elements: names from the first that has some, agency and dates from any.
+    byline = _author_byline(meta.author)
+    for text in byline_texts(markup if markup is not None else scan_markup(tree)):
+        byline.merge(parse_byline(text))
     return PageMetadata(
         title=clean_title(meta.title, site_names),
-        author=_clean_author(meta.author),
-        published=published,
+        published=_first_datetime(values, _PUBLISHED_KEYS, tree, "datePublished"),
         modified=_first_datetime(values, _MODIFIED_KEYS, tree, "dateModified"),
         url=canonical_url(tree, url, values),
         site_names=site_names,
         html_language=_html_language(tree),
+        byline=byline,
     )
+
+
+def _trafilatura_metadata(tree: HtmlElement, url: str | None) -> TrafilaturaMetadata:
+    """trafilatura's ``extract_metadata`` without the parts babelwire does not use or does itself:
+    categories, tags and licence are not read; the author search in the markup (a deep copy of the
+    tree, ~10 ms) is :func:`.byline.byline_texts` on the already scanned markup; the publication day
+    (htmldate) is :func:`publication_day`, only asked for when no meta tag and no byline gives a date."""
+    metadata = examine_meta(tree)
+    if metadata.author and " " not in metadata.author:
+        metadata.author = None  # as trafilatura: a one-word meta author is a site or a handle
+    try:
+        metadata = extract_meta_json(tree, metadata)
+    except Exception as exc:
+        logger.debug("JSON-LD metadata not read: %s", exc)
+    if not metadata.title:
+        metadata.title = extract_title(tree)
+    if not metadata.url:
+        metadata.url = extract_url(tree, url)
+    if not metadata.sitename:
+        metadata.sitename = extract_sitename(tree)
+    if metadata.sitename:
+        metadata.sitename = metadata.sitename.lstrip("@")
+        if metadata.sitename and "." not in metadata.sitename and not metadata.sitename[0].isupper():
+            metadata.sitename = metadata.sitename.title()
+    elif metadata.url and (match := META_URL.match(metadata.url)):
+        metadata.sitename = match[1]
+    metadata.clean_and_trim()
+    return metadata
+
+
+def publication_day(tree: HtmlElement, url: str | None) -> datetime | None:
+    """The publication day htmldate finds in the page (URL, headers, text), without its extensive
+    search; the last resort when neither the meta tags nor a byline give a date."""
+    try:
+        found = find_date(tree, url=url, **_DATE_CONFIG)
+    except Exception as exc:
+        logger.debug("htmldate failed: %s", exc)
+        return None
+    return _parse_datetime(found) if found else None
 
 
 def _meta_values(tree: HtmlElement) -> dict[str, str]:
@@ -138,13 +194,20 @@ def _host_label(url: str | None) -> str | None:
     return labels[-2] if len(labels) >= 2 else (labels[0] or None)
 
 
-def _clean_author(author: str | None) -> str | None:
+def _author_byline(author: str | None) -> Byline:
+    """trafilatura's author ("A; B", sometimes with the byline's labels left in: "Publié le;
+    Pierre Benazet") parsed name by name."""
+    byline = Byline()
     if not author:
-        return None
-    names = [_AUTHOR_PREFIX.sub("", name.strip()) for name in author.split(";")]
-    names = [name for name in names if name and name.lower() not in _NOT_AUTHORS and not _NOT_A_NAME.search(name)]
-    # Long lists are usually every author the site has, read from a sidebar.
-    return "; ".join(names[:3])[:200] or None
+        return byline
+    names: list[str] = []
+    for part in author.split(";"):
+        parsed = parse_byline(part)
+        names += [name for name in parsed.authors if name not in names]
+        parsed.authors = []
+        byline.merge(parsed)
+    byline.authors = names[:3] if len(names) > 5 else names
+    return byline
 
 
 def _first_datetime(values: dict[str, str], keys: tuple[str, ...], tree: HtmlElement, json_key: str) -> datetime | None:

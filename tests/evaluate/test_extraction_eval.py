@@ -111,3 +111,12 @@ def test_empty_report_renders() -> None:
     report = ExtractionReport()
     assert report_dict(report)["pages"] == 0
     Console(width=120, record=True).print(report_table(report))
+
+
+def test_news_languages_have_their_own_row(dataset: Path) -> None:
+    """French has one page here, far below the minimum, and still gets a row of its own."""
+    report = evaluate_extraction(dataset)
+    console = Console(width=160, record=True)
+    console.print(report_table(report))
+    scopes = [cells[1].strip() for line in console.export_text().splitlines() if len(cells := line.split("│")) > 2]
+    assert "fr" in scopes and "other" in scopes  # the one-page "unknown" language is still merged

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from babelwire.document import Block
+from babelwire.cli import app
+from babelwire.document import Block, Figure
 from babelwire.errors import ExtractionError
 from babelwire.extract import extract_document
 
@@ -138,3 +141,71 @@ def test_deep_nesting_is_an_extraction_error_or_a_document() -> None:
     except ExtractionError:
         return
     assert "Un paragraphe de texte réel." in document.text
+
+
+RFI_URL = "https://www.rfi.fr/fr/europe/20220112-otan-russie-malgre-des-divergences-majeures-le-dialogue-reste-ouvert"
+RFI_TITLE = "Otan-Russie: malgré des divergences majeures, le dialogue reste ouvert"
+
+
+def test_rfi_page_title_once_no_slug_byline_parsed() -> None:
+    """Issue 14's page: a kicker, the headline, its URL slug as a line, a dated byline with a
+    correspondent, a figure with its credit, "(Avec AFP)" — and no author or date metadata."""
+    document = extract_document(_page("fr_rfi_slug_byline.html"), RFI_URL)
+
+    assert document.title == RFI_TITLE
+    text = document.text
+    assert "malgre des divergences majeures" not in text  # the slug line
+    assert "dialogue reste ouvert" not in text  # the headline is the title, once
+    assert "Europe" not in text.split("\n\n")[0]  # nor its section label
+    assert document.blocks[0].text.startswith("Lors de leur rencontre du mercredi 12 janvier")
+    assert "Publié le" not in text and "Pierre Benazet" not in text  # the byline is metadata
+    assert document.author == "Pierre Benazet"
+    assert document.authors == ["Pierre Benazet"]
+    assert document.agency == "AFP"
+    assert document.published == datetime(2022, 1, 12, 21, 3)  # from the byline: the page has no date meta
+    assert document.modified is None
+    assert document.figures == [Figure(
+        "Le secrétaire général de l'Otan, Jens Stoltenberg, après la réunion du Conseil Otan-Russie, le 12 janvier "
+        "2022 à Bruxelles.", "AP - Olivier Matthys")]
+    assert "Olivier Matthys" not in text
+    assert "À lire aussi" not in text and "Wendy Sherman" not in text
+    assert text.endswith("(Avec AFP)")  # a credit written for readers stays
+
+
+def test_rfi_page_with_extract_json(home: Path) -> None:
+    result = CliRunner().invoke(app, ["extract", str(FIXTURES / "fr_rfi_slug_byline.html"), "--json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["title"] == RFI_TITLE
+    assert [data["title"], *data["text"].split("\n\n")].count(RFI_TITLE) == 1
+    assert not any("malgre des divergences" in block["text"] for block in data["blocks"])
+    assert data["author"] == "Pierre Benazet" and data["authors"] == ["Pierre Benazet"]
+    assert data["agency"] == "AFP"
+    assert data["published"] == "2022-01-12T21:03:00"
+    assert data["figures"] == [{"caption": data["figures"][0]["caption"], "credit": "AP - Olivier Matthys"}]
+
+
+def test_several_authors_and_an_agency_from_a_body_byline() -> None:
+    html = """<html lang="es"><head><title>El Gobierno aprueba la ley de familias</title></head><body><article>
+<h1>El Gobierno aprueba la ley de familias</h1>
+<p>Por Lucía Méndez y Pablo Ortega</p>
+<p>El Gobierno aprobó este martes en el Consejo de Ministros el proyecto de ley de familias, que amplía los
+permisos para el cuidado de hijos y familiares dependientes.</p>
+<p>La norma crea un permiso retribuido de cuatro días al año por causa de fuerza mayor y extiende a cinco días
+el permiso por enfermedad grave de un familiar.</p>
+<p>(EFE)</p>
+</article></body></html>"""
+    document = extract_document(html, "https://diario.example/espana/ley-familias")
+    assert document.authors == ["Lucía Méndez", "Pablo Ortega"]
+    assert document.author == "Lucía Méndez, Pablo Ortega"
+    assert document.agency == "EFE"
+    assert not document.text.startswith("Por ")
+
+
+def test_metadata_dates_win_over_the_byline() -> None:
+    page = _page("fr_rfi_slug_byline.html").replace(
+        b"<link rel=\"canonical\"", b"<meta property=\"article:published_time\" content=\"2022-01-12T20:03:00+00:00\">"
+        b"\n<link rel=\"canonical\"")
+    document = extract_document(page, RFI_URL)
+    assert document.published == datetime(2022, 1, 12, 20, 3, tzinfo=UTC)

@@ -44,3 +44,25 @@ def test_aoc_title_loses_site_name_and_keeps_author_and_date() -> None:
     assert document.title == "Pour le néolibéralisme, la retraite est un archaïsme"
     assert document.author == "Barbara Stiegler"
     assert document.published is not None and document.published.date().isoformat() == "2019-12-09"
+
+
+def test_real_news_pages_furniture_bylines_and_figures() -> None:
+    """Pages of the families issue 14 handles, as the development set has them."""
+    url = "https://www.sportnews.bz/artikel/wintersport/wintersport-mix/peking-sucht-den-superstar-7-moegliche-gesichter"
+    document = extract_document(_load(url), url)
+    assert "© AFP" not in document.text and "MARCO BERTORELLO" not in document.text  # photo credits
+    assert any(figure.credit == "AFP / MARCO BERTORELLO" for figure in document.figures)
+    assert document.agency == "dpa"  # the metadata's author "Det; Dpa": an editor's initials and the agency
+    assert "Kommentarfunktion" not in document.text
+
+    url = "hard::larepublica.net-hackers.html"
+    document = extract_document(_load(url), url)
+    assert "NOTAS RELACIONADAS" not in document.text and "Grupo Conti asegura" not in document.text
+    assert document.authors == ["Johnny Castro"]
+
+    url = ("https://www.timesofisrael.com/state-of-washington-swears-in-first-native-american-jewish-supreme-"
+           "court-justice/")
+    document = extract_document(_load(url), url)
+    assert "Daily Edition by email" not in document.text
+    assert document.authors == ["Emily Burack"]
+    assert document.published is not None and document.published.date().isoformat() == "2020-01-08"
