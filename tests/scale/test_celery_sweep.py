@@ -54,18 +54,22 @@ def _items(client: redis.Redis, queue: str) -> list[int]:
     return [json.loads(b64decode(json.loads(raw)["body"]))[0][0] for raw in reversed(client.lrange(queue, 0, -1))]
 
 
-@pytest.mark.services
-@pytest.mark.timeout(60)
-def test_a_dead_consumers_messages_go_back_to_the_head_of_the_queue(
-    home: Path, pg_url: str, broker_url: str, monkeypatch: pytest.MonkeyPatch,
-):
+def _short_leases(home: Path, pg_url: str, broker_url: str, monkeypatch: pytest.MonkeyPatch):
+    """Settings with a 0.5 s heartbeat and a 1.5 s lease timeout, the PostgreSQL store, the broker."""
     monkeypatch.setenv("BABELWIRE_DATABASE_URL", pg_url)
     monkeypatch.setenv("BABELWIRE_BROKER_HEARTBEAT_INTERVAL", "0.5s")
     monkeypatch.setenv("BABELWIRE_BROKER_LEASE_TIMEOUT", "1.5s")
     settings = load_settings(home)
     configure(settings)
-    store = Store(settings.database_url)
-    client = redis.Redis.from_url(broker_url)
+    return settings, Store(settings.database_url), redis.Redis.from_url(broker_url)
+
+
+@pytest.mark.services
+@pytest.mark.timeout(60)
+def test_a_dead_consumers_messages_go_back_to_the_head_of_the_queue(
+    home: Path, pg_url: str, broker_url: str, monkeypatch: pytest.MonkeyPatch,
+):
+    settings, store, client = _short_leases(home, pg_url, broker_url, monkeypatch)
     dispatcher = _context.dispatcher
     assert dispatcher.ingests([101, 102, 103, 104]) == [101, 102, 103, 104]
 
@@ -134,13 +138,7 @@ def test_a_message_lost_between_the_queue_and_a_killed_worker_is_sent_again(
     from babelwire.pipeline.subscriptions import add_source
     from babelwire.store.models import QueueItem
 
-    monkeypatch.setenv("BABELWIRE_DATABASE_URL", pg_url)
-    monkeypatch.setenv("BABELWIRE_BROKER_HEARTBEAT_INTERVAL", "0.5s")
-    monkeypatch.setenv("BABELWIRE_BROKER_LEASE_TIMEOUT", "1.5s")
-    settings = load_settings(home)
-    configure(settings)
-    store = Store(settings.database_url)
-    client = redis.Redis.from_url(broker_url)
+    settings, store, client = _short_leases(home, pg_url, broker_url, monkeypatch)
     source = add_source(store, settings, "http://127.0.0.1:9/feed.xml", "feed", language="fr")
     with store.transaction() as session:
         items = [QueueItem(url=f"http://127.0.0.1:9/{n}.html", source_id=source.id) for n in range(3)]
