@@ -32,6 +32,7 @@ from babelwire.store.readmodels import (
     ComparedQuote,
     ComparedSentence,
     FactRow,
+    FigureRow,
     Flag,
     Quote,
     QuoteRow,
@@ -315,6 +316,20 @@ def article_detail(store: Store, article_id: int, *, target: str, diff: Differ |
                                 targets=targets[r.id]) for r in reversed(revisions)],
         diffs=diffs,
     )
+
+
+def _figures(original: dict[str, Any], translated: dict[str, Any] | None) -> list[FigureRow]:
+    """The original's image captions and credits, each with its translation when the translated
+    document carries one that differs (captions stored before they were translated have none)."""
+    figures = [f for f in original.get("figures") or [] if isinstance(f, dict)]
+    others = [f for f in (translated or {}).get("figures") or [] if isinstance(f, dict)]
+    rows = []
+    for i, figure in enumerate(figures):
+        caption = figure.get("caption") or None
+        other = (others[i].get("caption") or None) if i < len(others) and len(others) == len(figures) else None
+        rows.append(FigureRow(caption=caption, translated_caption=other if other != caption else None,
+                              credit=figure.get("credit") or None))
+    return rows
 
 
 def article_record(store: Store, article_id: int) -> ArticleRecord | None:

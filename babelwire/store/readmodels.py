@@ -77,6 +77,14 @@ class Block(ReadModel):
     flags: list[Flag]
 
 
+class FigureRow(ReadModel):
+    """An image's caption and credit from the original page (kept out of the body)."""
+
+    caption: str | None = Field(description="The caption in the original language.")
+    translated_caption: str | None = Field(description="The caption in the target language, when translated.")
+    credit: str | None = Field(description="Photographer or agency, as the page gives it (not translated).")
+
+
 class RevisionInfo(ReadModel):
     number: int
     fetched_at: str | None
@@ -104,6 +112,8 @@ class ArticleDetail(ReadModel):
     title: str | None
     translated_title: str | None
     author: str | None
+    authors: list[str] = Field(default_factory=list, description="Each author named by the byline.")
+    agency: str | None = Field(default=None, description="News agency credited for the text (AFP, Reuters…).")
     published: str | None
     modified: str | None
     first_seen_at: str | None
@@ -112,6 +122,7 @@ class ArticleDetail(ReadModel):
     note: str | None = Field(description="Why the original is shown (no translation), else null.")
     available_targets: list[str]
     blocks: list[Block]
+    figures: list[FigureRow] = Field(default_factory=list, description="Captions and credits of the images.")
     revisions: list[RevisionInfo] = Field(description="Newest first.")
     diffs: list[RevisionDiff] = Field(default_factory=list, exclude=True)
 
