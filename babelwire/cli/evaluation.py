@@ -25,15 +25,18 @@ from babelwire.errors import ConfigError
 
 @eval_app.command("extraction")
 def eval_extraction(
-    dataset: Annotated[Path, typer.Argument(help="Folder with evaldata.json and html/.")],
+    datasets: Annotated[list[Path], typer.Argument(
+        help="Folders with evaldata.json and html/, scored together (e.g. the public set and "
+             "babelwire's own news pages).", show_default=False)],
     limit: Annotated[int | None, typer.Option("--limit", help="Only the first N pages.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Snippet precision/recall/F1 of babelwire and plain trafilatura, overall and per language."""
     from babelwire.evaluate.extraction import evaluate_extraction, report_dict, report_table
 
-    if not (dataset / "evaldata.json").exists():
-        raise fail(f"{dataset} has no evaldata.json")
+    for dataset in datasets:
+        if not (dataset / "evaldata.json").exists():
+            raise fail(f"{dataset} has no evaldata.json")
     with Progress(TextColumn("pages"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console) as progress:
         task = progress.add_task("pages", total=None)
@@ -41,7 +44,7 @@ def eval_extraction(
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        report = evaluate_extraction(dataset, limit=limit, progress=advance)
+        report = evaluate_extraction(datasets, limit=limit, progress=advance)
     if as_json:
         print_json(report_dict(report))
     else:

@@ -120,3 +120,25 @@ def test_news_languages_have_their_own_row(dataset: Path) -> None:
     console.print(report_table(report))
     scopes = [cells[1].strip() for line in console.export_text().splitlines() if len(cells := line.split("│")) > 2]
     assert "fr" in scopes and "other" in scopes  # the one-page "unknown" language is still merged
+
+
+def test_the_command_scores_several_folders_together(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """``babelwire eval extraction A B`` scores both sets as one report; a folder without
+    evaldata.json is a usage error naming it."""
+    from typer.testing import CliRunner
+
+    from babelwire.cli import app
+    from babelwire.evaluate.extraction import EXTRACTION_NEWS
+
+    runner = CliRunner()
+    one = runner.invoke(app, ["eval", "extraction", str(dataset), "--json"])
+    both = runner.invoke(app, ["eval", "extraction", str(dataset), str(EXTRACTION_NEWS), "--json"])
+    assert one.exit_code == 0 and both.exit_code == 0, both.output
+    own_pages = len(json.loads((EXTRACTION_NEWS / "evaldata.json").read_text(encoding="utf-8")))
+    first, second = json.loads(one.stdout), json.loads(both.stdout)
+    assert second["pages"] == first["pages"] + own_pages
+    assert set(second["by_language"]) > set(first["by_language"])  # the own pages' languages join
+
+    empty = tmp_path_factory.mktemp("no-evaldata")
+    bad = runner.invoke(app, ["eval", "extraction", str(dataset), str(empty)])
+    assert bad.exit_code == 2 and "has no evaldata.json" in bad.output and empty.name in bad.output
