@@ -464,7 +464,8 @@ _STORY = select(Story.id, Story.title, Story.start_at, Story.end_at, Story.artic
     Story.id == bindparam("story_id"))
 _AT = func.coalesce(Article.published, Article.first_seen_at)
 _MEMBERS = (
-    select(Article.id, Article.url, Article.title, Article.language, Article.story_features,
+    select(Article.id, Article.url, Article.title, Article.language,
+           Article.story_features["basis"].as_string().label("basis"),  # not the whole term vector
            _AT.label("at"), Source.name, Source.language.label("source_language"))
     .join(Source, Source.id == Article.source_id).order_by(_AT, Article.id)
 )
@@ -510,7 +511,7 @@ def story_detail(store: Store, *, story_id: int | None = None, article_id: int |
     for row in rows:
         revision_id = newest.get(row.id)
         original = documents.get(revision_id) or {}
-        translation = _pick(translations.get(revision_id, []) if revision_id else [], target, row.story_features)
+        translation = _pick(translations.get(revision_id, []) if revision_id else [], target, row.basis)
         language = row.language or row.source_language
         shown = translation.document if translation is not None else original
         quotes = (translated_quotes(original, shown) if translation is not None
@@ -536,10 +537,12 @@ def story_detail(store: Store, *, story_id: int | None = None, article_id: int |
                        languages=languages, articles=articles, timeline=timeline)
 
 
-def _pick(translations: list[Any], target: str | None, features: dict[str, Any] | None) -> Any:
+def _pick(translations: list[Any], target: str | None, basis: str | None) -> Any:
+    """The translation in ``target``; by default the one the article was grouped by (its
+    ``story_features`` basis, "…:t<translation id>"), else the first."""
     if target is not None:
         return next((t for t in translations if t.target == target), None)
-    basis = (features or {}).get("basis", "")
+    basis = basis or ""
     grouped_by = basis.split(":t")[-1] if ":t" in basis else None
     return next((t for t in translations if str(t.id) == grouped_by), translations[0] if translations else None)
 

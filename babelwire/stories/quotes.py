@@ -211,21 +211,35 @@ def _sentence_start(text: str, position: int) -> int:
 
 
 class _Persons:
-    """The persons named in a document so far, registered paragraph by paragraph (each read once)."""
+    """The persons named in a document so far, registered paragraph by paragraph. Each paragraph
+    is read once, and only when a pronoun or a bare surname needs resolving: most paragraphs hold
+    no quotation, and a document's quotations rarely need anyone named before them."""
 
     def __init__(self) -> None:
-        self.positions: list[int] = []
-        self.names: list[str] = []
+        self._positions: list[int] = []
+        self._names: list[str] = []
         self._by_surname: dict[str, str] = {}
+        self._unread: list[tuple[str, int]] = []
 
     def add(self, text: str, offset: int) -> None:
-        for position, name in _persons(text):
-            self.positions.append(offset + position)
-            self.names.append(name)
-            self._by_surname.setdefault(name.split()[-1], name)
+        self._unread.append((text, offset))
+
+    def _read(self) -> None:
+        for text, offset in self._unread:
+            for position, name in _persons(text):
+                self._positions.append(offset + position)
+                self._names.append(name)
+                self._by_surname.setdefault(name.split()[-1], name)
+        self._unread.clear()
+
+    def last_before(self, here: int) -> tuple[int, str] | None:
+        """The person named last before position ``here``."""
+        self._read()
+        return _last_before(self._positions, self._names, here)
 
     def full_name(self, surname: str) -> str | None:
         """The first person named with this last word ("Sherman" → "Wendy Sherman")."""
+        self._read()
         return self._by_surname.get(surname)
 
 
@@ -302,14 +316,14 @@ def _block_quotes(text: str, offset: int, persons: _Persons, speakers: _Speakers
         if speaker is None and not pronoun:
             speaker, pronoun = _attribute_before(text[_sentence_start(text, start):start])
         here = offset + start
-        between = {name for _pos, name in _persons(text[previous_end:start])}
-        if speaker is None and not pronoun and quotes and quotes[-1].speaker and between <= {quotes[-1].speaker}:
+        if speaker is None and not pronoun and quotes and quotes[-1].speaker and {
+                name for _pos, name in _persons(text[previous_end:start])} <= {quotes[-1].speaker}:
             # A quotation right after an attributed one, nobody else named between: same speaker.
             speaker = quotes[-1].speaker
         if speaker is None and pronoun:
             # The nearest speaker or person named before the pronoun.
             candidates = [found_ for found_ in (_last_before(speakers.positions, speakers.names, here),
-                                                _last_before(persons.positions, persons.names, here)) if found_]
+                                                persons.last_before(here)) if found_]
             speaker = max(candidates)[1] if candidates else None
         if speaker and " " not in speaker:
             # "Sherman" after "Wendy Sherman" was named: the full name.

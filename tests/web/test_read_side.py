@@ -89,3 +89,28 @@ def test_stored_documents_keep_their_text_as_a_computed_field(store, newsroom: N
     assert revision.document.text == "\n\n".join(FR)
     assert revision.model_dump(mode="json")["document"]["text"] == "\n\n".join(FR)
     assert revision.translations[0].document.text == "\n\n".join(EN)
+
+
+def test_a_story_shows_each_article_in_the_translation_it_was_grouped_by(store, newsroom: Newsroom) -> None:
+    """Without a target, a story shows the translation named by the article's grouping basis
+    (read from the stored features without loading their term vectors), else the first."""
+    from babelwire.store.models import Article, Revision, Translation
+
+    source = newsroom.source("Le Journal")
+    first = newsroom.article(source, "Le chat", ["Le chat dort."], translation=("The cat", ["The cat sleeps."]))
+    second = newsroom.article(source, "Le chien", ["Le chien dort."], translation=("The dog", ["The dog sleeps."]))
+    story = newsroom.story("Animals", [first, second])
+    with store.transaction() as session:
+        revision = session.query(Revision).filter_by(article_id=first).one()
+        german = Translation(revision_id=revision.id, target="de", engine="ct2", engine_id="ct2:x", model="x",
+                             document={"title": "Die Katze", "blocks": [{"type": "paragraph", "text": "Sie schläft."}]},
+                             flags={"title": [], "blocks": [[]]}, sentences=1, from_memory=0)
+        session.add(german)
+        session.flush()
+        session.get(Article, first).story_features = {"basis": f"r{revision.id}:t{german.id}",
+                                                      "terms": {f"w{i}": 1.0 for i in range(500)}}
+    detail = queries.story_detail(store, story_id=story)
+    shown = {a.id: (a.translated_title, a.translation_target) for a in detail.articles}
+    assert shown == {first: ("Die Katze", "de"), second: ("The dog", "en")}
+    asked = queries.story_detail(store, story_id=story, target="en")
+    assert {a.id: a.translated_title for a in asked.articles} == {first: "The cat", second: "The dog"}
