@@ -167,6 +167,13 @@ def check_lang(value: str | None) -> str | None:
         raise typer.BadParameter(str(exc)) from exc
 
 
+def check_code(value: str | None) -> str | None:
+    """Typer callback: a known language code, ``auto`` refused (a target, a model's pair, a glossary's)."""
+    if value is not None and value.strip().lower() == "auto":
+        raise typer.BadParameter("a language code is needed here, not 'auto' (e.g. fr, en, pt-BR)")
+    return check_lang(value)
+
+
 def check_langs(value: str | None) -> str | None:
     """Typer callback for comma-separated language codes (``--to en,de``)."""
     from babelwire.languages import check_languages

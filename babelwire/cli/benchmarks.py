@@ -75,7 +75,7 @@ def bench_translate(
         raise fail(f"the transformers baseline needs the convert extra: {no_converter}")
     if hf_model is None:
         why = "install `pip install 'babelwire[convert]'` for it" if no_converter else "give --hf-model for it"
-        console.print(f"transformers baseline (c) skipped: {why}")
+        console.print(f"transformers baseline (c) skipped: {why}", markup=False)
     rows = run_translate_bench(model, hf_model_dir=hf_model, decode_length=decode_length, threads=threads)
     for table in bench_tables(rows):
         console.print(table)

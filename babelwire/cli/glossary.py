@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from babelwire.cli.app import app, check_lang, console, err_console, fail, open_store, print_json
+from babelwire.cli.app import app, check_code, console, err_console, fail, open_store, print_json
 
 glossary_app = typer.Typer(
     help="Glossary: terms and names that must come out as given (global or per source).",
@@ -18,8 +18,8 @@ glossary_app = typer.Typer(
 )
 app.add_typer(glossary_app, name="glossary")
 
-FromOption = Annotated[str, typer.Option("--from", help="Language of the term, e.g. fr.", callback=check_lang)]
-ToOption = Annotated[str, typer.Option("--to", help="Language of the translation, e.g. en.", callback=check_lang)]
+FromOption = Annotated[str, typer.Option("--from", help="Language of the term, e.g. fr.", callback=check_code)]
+ToOption = Annotated[str, typer.Option("--to", help="Language of the translation, e.g. en.", callback=check_code)]
 
 
 def _source_label(source_id: int | None) -> str:
@@ -64,9 +64,9 @@ def glossary_add(
 @glossary_app.command("list")
 def glossary_list(
     source_lang: Annotated[str | None, typer.Option(
-        "--from", help="Only terms in this language.", callback=check_lang)] = None,
+        "--from", help="Only terms in this language.", callback=check_code)] = None,
     target_lang: Annotated[str | None, typer.Option(
-        "--to", help="Only translations into this language.", callback=check_lang)] = None,
+        "--to", help="Only translations into this language.", callback=check_code)] = None,
     source: Annotated[str | None, typer.Option("--source", help="Only the entries of this source.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
@@ -102,9 +102,9 @@ def glossary_list(
 def glossary_remove(
     refs: Annotated[list[str], typer.Argument(help="Entry ids or terms (a term: every entry holding it).")],
     source_lang: Annotated[str | None, typer.Option(
-        "--from", help="Only entries in this language.", callback=check_lang)] = None,
+        "--from", help="Only entries in this language.", callback=check_code)] = None,
     target_lang: Annotated[str | None, typer.Option(
-        "--to", help="Only entries into this language.", callback=check_lang)] = None,
+        "--to", help="Only entries into this language.", callback=check_code)] = None,
 ) -> None:
     """Delete glossary entries by id or term."""
     from babelwire.store.glossary import GlossaryError, remove_terms
@@ -159,6 +159,10 @@ def glossary_import(
     if result.errors:
         for line, reason in result.errors:
             err_console.print(f"{escape(str(file))}:{line}: {escape(reason)}", soft_wrap=True)
+        if any(reason.startswith("unknown language code") for _line, reason in result.errors):
+            from babelwire.languages import supported_codes
+
+            err_console.print(f"supported language codes: {supported_codes()}", markup=False)
         raise fail(f"nothing imported: {len(result.errors)} bad row(s)")
     console.print(f"imported {escape(str(file))}: {result.added} added, {result.updated} updated, "
                   f"{result.unchanged} unchanged", soft_wrap=True)

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from babelwire.cli.app import (
-    check_lang,
+    check_code,
     console,
     err_console,
     fail,
@@ -31,8 +31,8 @@ class ModelSize(StrEnum):
 
 @models_app.command("pull")
 def models_pull(
-    source: Annotated[str, typer.Argument(help="Source language, e.g. fr.", callback=check_lang)],
-    target: Annotated[str, typer.Argument(help="Target language, e.g. en.", callback=check_lang)],
+    source: Annotated[str, typer.Argument(help="Source language, e.g. fr.", callback=check_code)],
+    target: Annotated[str, typer.Argument(help="Target language, e.g. en.", callback=check_code)],
     size: Annotated[ModelSize, typer.Option(
         "--size", case_sensitive=False,
         help="base (~300 MB download) or big (OPUS-MT transformer-big, ~0.9 GB, better and slower).")] = ModelSize.base,
@@ -44,6 +44,39 @@ def models_pull(
     force: Annotated[bool, typer.Option("--force", help="Download again even if installed.")] = False,
 ) -> None:
     """Download the model for a pair (an OPUS-MT release, else NLLB-200), convert it to int8, install it."""
+    import sys
+
+    from babelwire.translate.engines.ct2 import read_manifest
+    from babelwire.translate.models import LicenseNotAccepted, ModelRequestError
+
+    cfg = settings()
+    origin = "hub" if from_hub else "release"
+    try:
+        path = _pull_with_progress(source, target, cfg.models_dir, size.value, origin, force, accept_license)
+    except LicenseNotAccepted as exc:
+        # Never route to a non-commercial model silently: say so, and ask when someone can answer.
+        if not sys.stdin.isatty():
+            raise fail(exc.reason, 2) from exc
+        err_console.print(escape(exc.reason), soft_wrap=True)
+        if not typer.confirm("Accept NLLB-200's non-commercial licence and download it?", default=False,
+                             err=True):
+            raise fail("not downloaded: the licence was not accepted", 2) from exc
+        path = _pull_with_progress(source, target, cfg.models_dir, size.value, origin, force, True)
+    except ModelRequestError as exc:  # asked for something that cannot be: a usage error
+        raise fail(exc.reason, 2) from exc
+    manifest = read_manifest(path)
+    console.print(f"installed {escape(str(manifest.get('name') or path.name))} in {escape(str(path))}",
+                  soft_wrap=True)
+    for line in _licence_lines(manifest.get("license"), manifest.get("license_url"), manifest.get("attribution"),
+                               manifest.get("model_url")):
+        console.print(line, markup=False, soft_wrap=True)
+
+
+def _pull_with_progress(source: str, target: str, models_dir: Path, size: str, origin: str, force: bool,
+                        accept_license: bool) -> Path:
+    """``pull_model`` under a progress bar (size, speed, time left) on standard error; network,
+    checksum, disk and conversion failures end the command (exit 1) with their one-line reason,
+    request errors (ModelRequestError) are raised for the caller."""
     from rich.progress import (
         BarColumn,
         DownloadColumn,
@@ -53,10 +86,8 @@ def models_pull(
         TransferSpeedColumn,
     )
 
-    from babelwire.translate.engines.ct2 import read_manifest
     from babelwire.translate.models import ModelRequestError, pull_model
 
-    cfg = settings()
     error: BabelwireError | None = None
     # transient: the bar goes once done, the step lines printed above it stay; an error is printed
     # after it is gone, as the last line.
@@ -65,34 +96,43 @@ def models_pull(
         task = bar.add_task("download", total=None)
         try:
             path = pull_model(
-                source, target, cfg.models_dir, size=size.value, origin="hub" if from_hub else "release",
+                source, target, models_dir, size=size, origin=origin,  # type: ignore[arg-type]
                 force=force, accept_license=accept_license,
                 progress=lambda done, total: bar.update(task, completed=done, total=total or None),
                 on_step=lambda message: bar.console.print(escape(message), soft_wrap=True),
             )
         except BabelwireError as exc:
             error = exc
-    if isinstance(error, ModelRequestError):  # asked for something that cannot be: a usage error
-        raise fail(error.reason, 2) from error
+    if isinstance(error, ModelRequestError):
+        raise error
     if error is not None:  # network, checksum, disk space, conversion
         raise fail(error.reason, 1) from error
-    manifest = read_manifest(path)
-    console.print(f"installed {escape(str(manifest.get('name') or path.name))} in {escape(str(path))}",
-                  soft_wrap=True)
-    if manifest.get("license"):
-        licence = manifest["license"] + (f" ({manifest['license_url']})" if manifest.get("license_url") else "")
-        console.print(f"licence: {escape(licence)}", soft_wrap=True)
-    if manifest.get("attribution"):
-        console.print(f"attribution: {escape(manifest['attribution'])}", soft_wrap=True)
+    return path
+
+
+def _licence_lines(licence: str | None, licence_url: str | None, attribution: str | None,
+                   model_url: str | None) -> list[str]:
+    """A model's licence, credit and page, a line each (plain text); long URLs on a line of their own,
+    whole (clickable, not folded) and within 80 columns."""
+    lines = []
+    if licence:
+        lines.append(f"licence: {licence}" + (f" — {licence_url}" if licence_url else ""))
+        if "-NC" in licence.upper():
+            lines.append("  non-commercial use only")
+    if attribution:
+        lines.append(f"attribution: {attribution}")
+    if model_url:
+        lines += ["model page:", f"  {model_url}"]
+    return lines
 
 
 @models_app.command("import")
 def models_import(
     path: Annotated[Path, typer.Argument(help="A CTranslate2, Hugging Face or Marian model folder.")],
     source: Annotated[str | None, typer.Option(
-        "--from", help="Source language if it cannot be inferred.", callback=check_lang)] = None,
+        "--from", help="Source language if it cannot be inferred.", callback=check_code)] = None,
     target: Annotated[str | None, typer.Option(
-        "--to", help="Target language if it cannot be inferred.", callback=check_lang)] = None,
+        "--to", help="Target language if it cannot be inferred.", callback=check_code)] = None,
     name: Annotated[str | None, typer.Option("--name", help="Folder name under HOME/models.")] = None,
 ) -> None:
     """Install a model from a local folder (converting it if needed)."""
@@ -103,7 +143,7 @@ def models_import(
         installed = import_model(path, cfg.models_dir, src=source, tgt=target, name=name)
     except BabelwireError as exc:
         raise fail(exc.reason) from exc
-    console.print(f"installed {installed}")
+    console.print(f"installed {escape(str(installed))}", soft_wrap=True)
 
 
 @models_app.command("list")
@@ -127,7 +167,15 @@ def models_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
     for m in models:
         serves = ", ".join(f"{a}→{b}" for a, b in m.pairs) or f"{len(m.languages)} languages"
         kind = f"{m.kind} {m.variant}" if m.variant else m.kind
-        table.add_row(m.name, kind, serves, f"{m.size / 1e6:.0f}", m.license or "?")
+        table.add_row(escape(m.name), escape(kind), escape(serves), f"{m.size / 1e6:.0f}", escape(m.license or "?"))
     console.print(table)
     if not models:
         console.print("no models installed: `babelwire models pull fr en`")
+        return
+    # Each model's licence link, credit and page under the table, a line each: a URL kept whole
+    # (not folded into a column) stays clickable and fits 80 columns.
+    for m in models:
+        console.print()
+        console.print(m.name, markup=False, style="bold", soft_wrap=True)
+        for line in _licence_lines(m.license, m.license_url, m.attribution, m.model_url):
+            console.print(f"  {line}", markup=False, soft_wrap=True)

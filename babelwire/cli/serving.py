@@ -97,7 +97,7 @@ def demo(
 
     def ready(summary) -> None:  # DemoSummary
         table = Table(title="babelwire demo", show_header=False)
-        table.add_row("home", str(summary.home))
+        table.add_row("home", escape(str(summary.home)))
         table.add_row("engine", escape(summary.engine.detail or summary.engine.name))
         table.add_row("articles / revisions", f"{summary.articles} / {summary.revisions}")
         table.add_row("translations", str(summary.translations))

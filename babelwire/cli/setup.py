@@ -74,23 +74,27 @@ def _offer_model(cfg: Settings, source: str, target: str, pull: bool | None) -> 
         console.print(f"{source}→{target}: a neural model is installed")
         return
     try:
-        choice = choose_model(source, target)
+        choose_model(source, target)  # a pair no model family serves says so here
     except BabelwireError as exc:
         console.print(f"{source}→{target}: {escape(exc.reason)}")
         return
-    if pull is None:
-        pull = sys.stdin.isatty() and typer.confirm(
-            f"Download the {source}→{target} model {choice.local_name}?", default=True, err=True)
+    now = f"translating with {engine} until then" if engine else "articles stay untranslated until then"
+    if pull is None and not sys.stdin.isatty():
+        skipped = "download not offered: no terminal to ask; --pull-model downloads it"
+    elif pull is None:
+        pull = typer.confirm(f"Download a {source}→{target} translation model (OPUS-MT)?", default=True, err=True)
+        skipped = "download declined"
+    else:
+        skipped = "download skipped: --no-pull-model"
     if not pull:
-        now = f"translating with {engine} until then" if engine else "articles stay untranslated until then"
-        console.print(f"{source}→{target}: no neural model; `babelwire models pull {source} {target}` "
-                      f"downloads one ({now})", soft_wrap=True)
+        console.print(f"{source}→{target}: no neural model ({skipped}); `babelwire models pull {source} {target}` "
+                      f"downloads one ({now})", soft_wrap=True, markup=False)
         return
     try:
         with DownloadProgress() as progress:
             path = pull_model(source, target, cfg.models_dir, progress=progress)
     except BabelwireError as exc:
-        raise fail(exc.reason, 1) from exc
+        raise fail(f"{source}→{target}: model download failed ({now}): {exc.reason}", 1) from exc
     console.print(f"installed {escape(str(path))}")
 
 

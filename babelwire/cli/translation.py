@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from babelwire.cli.app import app, check_engine, check_lang, fail, open_store, print_json, settings, translation_engine
+from babelwire.cli.app import (
+    app,
+    check_code,
+    check_engine,
+    check_lang,
+    fail,
+    open_store,
+    print_json,
+    settings,
+    translation_engine,
+)
 from babelwire.errors import BabelwireError
 
 
@@ -30,7 +40,7 @@ def translate(
     file: Annotated[Path | None, typer.Argument(help="Plain text, blocks separated by blank lines "
                                                      "(default: stdin).")] = None,
     source: Annotated[str, typer.Option("--from", help="Source language, or auto.", callback=check_lang)] = "auto",
-    target: Annotated[str, typer.Option("--to", help="Target language.", callback=check_lang)] = "en",
+    target: Annotated[str, typer.Option("--to", help="Target language.", callback=check_code)] = "en",
     engine: Annotated[str | None, typer.Option(
         "--engine", help="auto, ct2, apertium, libretranslate, deepl, openai.", callback=check_engine)] = None,
     model: Annotated[Path | None, typer.Option("--model", help="ct2 model folder.")] = None,

@@ -40,13 +40,16 @@ def read_lines(path: Path) -> list[str]:
 def evaluate_translation(
     sources: list[str], references: list[str], engine: TranslationEngine, source: str, target: str
 ) -> TranslationReport:
-    """Translate each source line through babelwire's full path (segmentation, quotations,
-    typography, checks) and score it against its reference."""
+    """Translate each source line through babelwire's full path (names kept, segmentation,
+    quotations, typography, checks) and score it against its reference."""
+    from babelwire.translate.names import protect
+
     if len(sources) != len(references):
         raise ConfigError(f"{len(sources)} source lines but {len(references)} reference lines")
     document = Document(blocks=[Block("paragraph", line) for line in sources], language=source)
     start = time.perf_counter()
-    (result,) = translate_documents([document], engine, source, target, memory=DictMemory())
+    # As poll and translate do: proper names pass the engine as placeholders (translate/names.py).
+    (result,) = translate_documents([document], protect(engine), source, target, memory=DictMemory())
     seconds = time.perf_counter() - start
     hypotheses = [block.text for block in result.document.blocks]
     counts = dict.fromkeys(FLAG_DESCRIPTIONS, 0)

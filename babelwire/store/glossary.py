@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from babelwire.languages import is_known
 from babelwire.store.database import Store
 from babelwire.store.models import GlossaryEntry, Source, utcnow
 from babelwire.translate.glossary import normalise_term
@@ -41,7 +42,10 @@ def language_code(value: str) -> str:
     value = (value or "").strip()
     if not _LANGUAGE.match(value):
         raise GlossaryError(f"not a language code: {value!r} (expected e.g. fr, en, pt-BR)")
-    return re.split(r"[-_]", value, maxsplit=1)[0].lower()
+    code = re.split(r"[-_]", value, maxsplit=1)[0].lower()
+    if not is_known(code):  # well formed but no language babelwire knows ("xx")
+        raise GlossaryError(f"unknown language code {value!r}")
+    return code
 
 
 def _translation_text(value: str) -> str:

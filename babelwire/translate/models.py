@@ -84,6 +84,11 @@ class ModelRequestError(ModelError):
     """The request cannot be served as asked (unknown pair, licence not accepted, missing extra):
     a usage error, unlike a failed download (the CLI exits 2 for these, 1 for the others)."""
 
+
+class LicenseNotAccepted(ModelRequestError):
+    """The pair needs NLLB-200, whose licence (non-commercial use only) was not accepted: the CLI
+    asks on a terminal, and says to pass ``--accept-license`` elsewhere."""
+
 #: Files a conversion needs; anything else in a hub repository (TF/Flax weights, READMEs) is skipped.
 _NEEDED_FILES = {
     "config.json", "generation_config.json", "source.spm", "target.spm", "vocab.json",
@@ -639,7 +644,7 @@ def _pull_from_hub(
         log.info("model %s is already installed in %s", choice.local_name, final)
         return final
     if choice.kind == "nllb" and not accept_license:
-        raise ModelRequestError(
+        raise LicenseNotAccepted(
             f"{src}→{tgt} needs NLLB-200 ({choice.repo_id}), licensed {NLLB_LICENSE} (non-commercial use only, "
             f"{NLLB_LICENSE_URL}); to download it anyway run `babelwire models pull {src} {tgt} --accept-license`"
         )

@@ -47,6 +47,13 @@ MIN_PROSE_LOWER_WORDS = 3
 # one of extract.language needs seconds to load its models on a busy machine and may wander off
 # to a third language on the Spanish leftovers of a pivoted Apertium translation.
 MIN_SOURCE_CONFIDENCE = 0.6
+# ... and only when at least this share of the translation's lower-case words are words of the
+# source. lingua's two-language confidence is swayed by a few strongly French words among many
+# English ones ("The épave of the corsaire, to the dépens of Fortuné Dupont…" reads 83% French):
+# such a block was translated, with words left, and gets untranslated_words naming them. An
+# engine that answered in the source language repeats most of the source's words (le, de, la…).
+MIN_SOURCE_WORD_SHARE = 0.4
+_LOWER_WORDS = re.compile(r"(?<![\w'’-])[^\W\d_A-Z]+(?![\w-])")
 
 # untranslated_words fires when the translation keeps, in lower case, a word of the source of at
 # least MIN_WORD_LETTERS letters that lingua, asked "source or target language?" of that word
@@ -339,6 +346,16 @@ def _is_prose(text: str) -> bool:
     return letters >= MIN_PROSE_LETTERS and lower_words >= MIN_PROSE_LOWER_WORDS
 
 
+def _source_word_share(source: str, translation: str) -> float:
+    """The share of the translation's lower-case words (elisions split: l'issue → issue) that are
+    words of the source."""
+    def words(text: str) -> list[str]:
+        return [w.casefold() for w in _LOWER_WORDS.findall(re.sub(r"\b\w{1,2}['’]", " ", text)) if w.islower()]
+
+    source_words, kept = set(words(source)), words(translation)
+    return sum(w in source_words for w in kept) / len(kept) if kept else 0.0
+
+
 def _copied(source: str, translation: str) -> bool:
     return _fold(source) == _fold(translation) and _is_prose(source)
 
@@ -414,7 +431,8 @@ def check_block_evidence(source: str, translation: str, source_lang: str, target
         share = source_language_share(translation, src, tgt)
         if _copied(source, translation):
             found["untranslated"] = ["copied unchanged"]
-        elif share is not None and share >= MIN_SOURCE_CONFIDENCE:
+        elif share is not None and share >= MIN_SOURCE_CONFIDENCE and _source_word_share(source, translation) \
+                >= MIN_SOURCE_WORD_SHARE:
             found["untranslated"] = [f"{share:.0%} {_language_name(src)}"]
         elif words := left_untranslated(source, translation, src, tgt):
             found["untranslated_words"] = words

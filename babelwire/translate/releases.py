@@ -138,12 +138,14 @@ class Release:
 
     @property
     def model_url(self) -> str:
-        """The page documenting the release (README in the publisher's repository)."""
+        """The page documenting the pair's releases (its folder in the publisher's repository, which
+        shows the README with each release's scores; shorter than the README's own address, so it
+        fits an 80-column line)."""
         parts = urlsplit(self.url).path.strip("/").split("/")
         if len(parts) >= 3 and parts[-3] == "Tatoeba-MT-models":
-            return f"https://github.com/Helsinki-NLP/Tatoeba-Challenge/blob/master/models/{parts[-2]}/README.md"
+            return f"https://github.com/Helsinki-NLP/Tatoeba-Challenge/tree/master/models/{parts[-2]}"
         if len(parts) >= 3:
-            return f"https://github.com/Helsinki-NLP/OPUS-MT-train/blob/master/models/{parts[-2]}/README.md"
+            return f"https://github.com/Helsinki-NLP/OPUS-MT-train/tree/master/models/{parts[-2]}"
         return self.url
 
     @property

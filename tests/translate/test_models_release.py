@@ -139,7 +139,7 @@ def test_pull_base_release_converts_installs_and_records_the_licence(storage, re
     assert manifest["license"] == "CC-BY-4.0"
     assert manifest["license_url"] == "https://creativecommons.org/licenses/by/4.0/"
     assert "Helsinki-NLP" in manifest["attribution"]
-    assert manifest["model_url"] == "https://github.com/Helsinki-NLP/OPUS-MT-train/blob/master/models/fr-en/README.md"
+    assert manifest["model_url"] == "https://github.com/Helsinki-NLP/OPUS-MT-train/tree/master/models/fr-en"
     for name in ("LICENSE", "README.md", "preprocess.sh", "source.spm", "target.spm", "model.bin"):
         assert (installed / name).is_file(), name
     assert "Attribution 4.0" in (installed / "LICENSE").read_text()
@@ -163,7 +163,7 @@ def test_pull_big_takes_the_best_transformer_big_of_the_index(storage, releases,
     assert manifest["size"] == "big" and manifest["url"] == storage.url(BIG_PATH)  # the index URL, on the mirror
     assert manifest["scores"] == {"chrf": 0.7409, "bleu": 60.0}
     assert manifest["release"] == "opusTCv20210807+bt_transformer-big_2022-03-09"
-    assert manifest["model_url"].endswith("Tatoeba-Challenge/blob/master/models/fra-eng/README.md")
+    assert manifest["model_url"].endswith("Tatoeba-Challenge/tree/master/models/fra-eng")
     assert (installed / "LICENSE").is_file() and (installed / "README.md").is_file()
     assert len(storage.requests_to("/released-models.txt")) == 1
 
@@ -423,3 +423,148 @@ def test_release_pull_works_without_torch_or_transformers(storage, tmp_path: Pat
     assert "LOADED [] EXIT 0" in result.stdout, result.stdout + result.stderr
     assert (home / "models" / "opus-mt-fr-en" / "model.bin").is_file()
     shutil.rmtree(home)
+
+
+def test_cli_list_gives_each_model_its_licence_link_credit_and_page_within_80_columns(storage, tmp_path: Path):
+    from babelwire.cli import app
+
+    runner = CliRunner()
+    home = str(tmp_path / "home")
+    for size in ("base", "big"):
+        assert runner.invoke(app, ["--home", home, "models", "pull", "fr", "en", "--size", size]).exit_code == 0
+    pulled = runner.invoke(app, ["--home", home, "models", "pull", "fr", "en", "--size", "big"]).stdout
+    assert "model page:\n  https://github.com/Helsinki-NLP/Tatoeba-Challenge/tree/master/models/fra-eng\n" in pulled
+    listed = runner.invoke(app, ["--home", home, "models", "list"], env={"COLUMNS": "80"}).stdout
+    lines = listed.splitlines()
+    assert max(len(line) for line in lines) <= 80, listed
+    # Each URL whole on one line (clickable, copyable), under its model's name.
+    assert "  licence: CC-BY-4.0 — https://creativecommons.org/licenses/by/4.0/" in lines
+    assert "    https://github.com/Helsinki-NLP/OPUS-MT-train/tree/master/models/fr-en" in lines
+    assert "    https://github.com/Helsinki-NLP/Tatoeba-Challenge/tree/master/models/fra-eng" in lines
+    assert lines.count("  attribution: OPUS-MT, Helsinki-NLP (Tiedemann & Thottingal 2020)") == 2
+
+
+def test_cli_list_prints_a_model_name_as_written(storage, tmp_path: Path):
+    from babelwire.cli import app
+
+    home = tmp_path / "home"
+    installed = pull_model("fr", "en", home / "models")
+    manifest = json.loads((installed / MANIFEST_NAME).read_text())
+    manifest |= {"name": "[bold]odd[/bold] name", "license": "[red]X[/red]"}
+    (installed / MANIFEST_NAME).write_text(json.dumps(manifest))
+    listed = CliRunner().invoke(app, ["--home", str(home), "models", "list"]).stdout
+    assert "[bold]odd[/bold]" in listed and "[red]X[/red]" in listed  # not read as Rich markup
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["models", "pull", "auto", "en"], "not 'auto'"),
+    (["models", "pull", "fr", "xx"], "unknown language code 'xx'; supported: af, "),
+    (["models", "import", ".", "--from", "auto"], "not 'auto'"),
+])
+def test_cli_pull_and_import_check_language_codes(args: list[str], message: str, tmp_path: Path):
+    from babelwire.cli import app
+
+    result = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), *args])
+    assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
+    assert not (tmp_path / "home" / "models").exists()  # nothing was attempted
+
+
+def _on_a_terminal(args: list[str], answer: str, env: dict[str, str]) -> tuple[int, str]:
+    """Run ``babelwire ARGS`` with a pseudo-terminal as standard input, answer its question."""
+    import pty
+    import time
+
+    leader, follower = pty.openpty()
+    with subprocess.Popen([sys.executable, "-m", "babelwire", *args], stdin=follower,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT, env=env) as process:
+        os.close(follower)
+        time.sleep(0.5)
+        os.write(leader, answer.encode() + b"\n")
+        output, _ = process.communicate(timeout=120)
+    os.close(leader)
+    return process.returncode, output.decode()
+
+
+def test_nllb_licence_is_asked_on_a_terminal(storage, tmp_path: Path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", "BABELWIRE_HOME": str(tmp_path / "home"),
+           RELEASE_URL_ENV: storage.base_url, INDEX_URL_ENV: storage.url("/released-models.txt"),
+           "HF_ENDPOINT": f"http://127.0.0.1:{closed_port()}"}
+    code, output = _on_a_terminal(["models", "pull", "sw", "fi"], "n", env)
+    assert code == 2, output
+    assert "CC-BY-NC-4.0" in output and "Accept NLLB-200's non-commercial licence" in output
+    assert "the licence was not accepted" in output
+    # Accepted: the pull goes on to the hub (closed here), which it never reaches without consent.
+    code, output = _on_a_terminal(["models", "pull", "sw", "fi"], "y", env)
+    assert code == 1 and "cannot reach http://127.0.0.1:" in " ".join(output.split()), output
+    assert "Traceback" not in output
+
+
+def test_bench_translate_without_transformers_names_the_extra(releases, tmp_path: Path):
+    model = import_model(releases["base"], tmp_path / "models", src="fr", tgt="en")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    args = ["--home", str(tmp_path / "home"), "bench", "translate", "--model", str(model), "--length", "2",
+            "--threads", "1"]
+    result = subprocess.run([sys.executable, "-c", BLOCKED_IMPORTS, *args], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert "EXIT 0" in result.stdout, result.stdout + result.stderr
+    assert "skipped: install `pip install 'babelwire[convert]'` for it" in " ".join(result.stdout.split())
+    # Asking for the transformers baseline without transformers: the extra, no traceback.
+    result = subprocess.run([sys.executable, "-c", BLOCKED_IMPORTS, *args, "--hf-model", str(model)], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert "EXIT 2" in result.stdout and "pip install 'babelwire[convert]'" in result.stderr, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_cli_pull_on_a_terminal_shows_size_speed_and_time_left(storage, releases, tmp_path: Path):
+    import pty
+    import select
+
+    from babelwire.loopback import trickle
+
+    body = releases["base.zip"].read_bytes()
+    file = serve_file(body)
+
+    def slowly(request: Request) -> Response:  # about 1.5 s: the bar refreshes several times
+        response = file(request)
+        if request.method == "GET":
+            response.chunks = trickle(response.body, 0.02, size=len(body) // 75 + 1)
+        return response
+
+    storage.route(BASE_PATH, slowly)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "80", "TERM": "xterm",
+           "BABELWIRE_HOME": str(tmp_path / "home"), RELEASE_URL_ENV: storage.base_url,
+           INDEX_URL_ENV: storage.url("/released-models.txt")}
+    env.pop("NO_COLOR", None)
+    leader, follower = pty.openpty()  # standard error is a terminal: Rich draws the bar there
+    with subprocess.Popen([sys.executable, "-m", "babelwire", "models", "pull", "fr", "en"], stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=follower, cwd=ROOT, env=env) as process:
+        os.close(follower)
+        drawn = b""
+        while True:
+            ready, _, _ = select.select([leader], [], [], 120)
+            try:
+                chunk = os.read(leader, 65536) if ready else b""
+            except OSError:  # the process closed its end
+                chunk = b""
+            if not chunk:
+                break
+            drawn += chunk
+        stdout, _ = process.communicate(timeout=120)
+    os.close(leader)
+    assert process.returncode == 0, drawn.decode(errors="replace")
+    screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn.decode(errors="replace"))
+    size = f"{len(body) / 1000:.1f} kB"
+    assert re.search(rf"\d+(\.\d)?/{re.escape(size)}", screen), screen  # bytes done of the total
+    assert re.search(r"\d+(\.\d)? [kM]B/s", screen), screen  # speed
+    assert re.search(r"\b0:00:0\d\b", screen), screen  # time left
+    assert "downloading opus-2020-02-26.zip (base) from 127.0.0.1" in screen
+    assert b"installed opus-mt-fr-en" in stdout
+
+
+def test_marian_models_get_the_preprocess_sh_normalisation_before_sentencepiece(releases, tmp_path: Path):
+    installed = import_model(releases["base"], tmp_path / "models", src="fr", tgt="en")
+    vocab = json.loads((installed / "shared_vocabulary.json").read_text())
+    tokenizer = _Tokenizer(installed, "marian", vocab)
+    raw = "«\u00a0Ma\u00adcron\u200b a dit\u00a0» : c’est l’État…"
+    assert tokenizer.encode([raw], []) == tokenizer.encode(['"Macron a dit" : c\'est l\'État...'], [])
+    assert tokenizer.encode([raw], []) != tokenizer.source.encode([raw], out_type=str)  # it did something

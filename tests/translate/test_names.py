@@ -260,3 +260,18 @@ def test_documents_through_the_memory_keep_names_per_glossary():
     (cached,) = translate_documents([doc], protect(apertium, {"Grouchko": "Grushko"}), "fr", "en",
                                     memory=memory)
     assert cached.from_memory == cached.sentences and cached.document == result.document
+
+
+@needs_apertium
+def test_eval_translation_scores_the_translation_with_names_kept():
+    from babelwire.evaluate.translation import evaluate_translation
+
+    line = "Le maire de Saint-Fortuné, Fortuné Dupont, a parlé hier."
+    apertium = ApertiumEngine(source="fr", target="en")
+    (kept,) = translate_documents([Document(blocks=[Block("paragraph", line)], language="fr")], protect(apertium),
+                                  "fr", "en", memory=DictMemory())
+    reference = kept.document.blocks[0].text
+    assert "Saint-Fortuné" in reference and "Lucky" not in reference
+    # eval translation measures what poll produces: the same names kept, so the same words.
+    report = evaluate_translation([line], [reference], apertium, "fr", "en")
+    assert report.chrf == 100.0

@@ -21,6 +21,7 @@ from babelwire.translate.quality import (
     foreign_words,
     left_untranslated,
     missing_numbers,
+    source_language_share,
     untranslated_words,
 )
 
@@ -385,3 +386,15 @@ def test_glossary_flag_names_the_terms_not_respected():
     respected = check_block_evidence(source, "Alexandre Grushko met Wendy Sherman in Brussels.", "fr", "en",
                                      glossary=glossary)
     assert "glossary" not in respected
+
+
+def test_a_translated_block_with_a_few_french_words_names_them_instead_of_untranslated() -> None:
+    # Apertium's real output: lingua alone reads it 83% French (names and three strong French
+    # words); three words in eighteen come from the source, so it is a translation with words left.
+    source = ("L'épave du corsaire, aux dépens de Fortuné Dupont à Saint-Fortuné, selon Alexandre Grouchko. "
+              "Le prix a augmenté de 3,5 %.")
+    output = ("The épave of the corsaire, to the dépens of Fortuné Dupont to Saint-Fortuné, according to "
+              "Alexandre Grushko. The prize has augmented of the 3,5%.")
+    assert source_language_share(output, "fr", "en") >= 0.6
+    assert check_block_evidence(source, output, "fr", "en") == {
+        "untranslated_words": ["épave", "corsaire", "dépens"]}

@@ -44,6 +44,24 @@ def _http_engine_configured(settings: Settings) -> str | None:
     return None
 
 
+def _may_serve(model_dir: Path, source: str, target: str) -> bool:
+    """False when the model's manifest names its languages and the pair is not among them (a
+    ``[translate] model`` set for fr→en must not "translate" a German source); True otherwise."""
+    from babelwire.languages import base_language
+    from babelwire.translate.engines.ct2 import read_manifest
+
+    try:
+        manifest = read_manifest(model_dir)
+    except ModelError:
+        return True  # let the engine report the broken folder
+    src, tgt = base_language(source), base_language(target)
+    if manifest.get("pairs"):
+        return [src, tgt] in [list(pair) for pair in manifest["pairs"]]
+    if manifest.get("languages"):
+        return src in manifest["languages"] and tgt in manifest["languages"]
+    return True
+
+
 def resolve_engine(settings: Settings, source: str, target: str) -> tuple[str, Path | None]:
     """The engine ``auto`` uses for a pair: (``ct2``, model folder), (``apertium``, None) or an HTTP
     engine's name; raises NoEngineError when nothing here translates the pair."""
@@ -51,7 +69,7 @@ def resolve_engine(settings: Settings, source: str, target: str) -> tuple[str, P
     from babelwire.translate.models import find_model
 
     cfg = settings.translate
-    if cfg.model:
+    if cfg.model and _may_serve(Path(cfg.model).expanduser(), source, target):
         return "ct2", Path(cfg.model).expanduser()
     model_dir = find_model(settings.models_dir, source, target)
     if model_dir is not None:
