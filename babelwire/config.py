@@ -104,7 +104,8 @@ def _url(*schemes: str) -> AfterValidator:
     def check(value: str) -> str:
         parts = urlsplit(value)
         if value and (parts.scheme.split("+")[0] not in schemes or not (parts.netloc or parts.path.strip("/"))):
-            raise ValueError(f"must be a {' or '.join(schemes)} URL")
+            names = ", ".join(schemes[:-1]) + " or " + schemes[-1] if len(schemes) > 1 else schemes[0]
+            raise ValueError(f"must be a {names} URL")
         return value
     return AfterValidator(check)
 
@@ -225,7 +226,9 @@ class WebSettings(_Section):
     host: str = Field("127.0.0.1", description="Address `serve`/`run` listen on.")
     port: int = Field(8080, ge=0, le=65535, description="Port `serve`/`run` listen on.")
     page_size: int = Field(30, ge=1, le=500, description="Items per page on lists, feeds and the API.")
-    base_url: HttpUrl = Field("", description="Public URL of the reader (for feeds); empty: from requests.")
+    base_url: HttpUrl = Field("", description=(
+        "Public URL of the reader (links in pages, feeds and the API); empty: from the request's Host, once "
+        "checked against allowed_hosts."))
     allowed_hosts: Names = Field(
         default_factory=lambda: ["localhost", "127.0.0.1", "::1"],
         description="Host names the reader answers to (any other Host header gets 400): `name` on the port it "

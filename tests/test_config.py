@@ -140,7 +140,7 @@ def test_generated_config_file_loads_and_documents_every_setting(tmp_path: Path)
     ("BABELWIRE_POLL_MAX_ENTRIES", "-1", "at least 1"),
     ("BABELWIRE_WEB_PORT", "-5", "between 0 and 65535"),
     ("BABELWIRE_WEB_PORT", "99999", "between 0 and 65535"),
-    ("BABELWIRE_DATABASE_URL", "nonsense://x", "sqlite or postgresql"),
+    ("BABELWIRE_DATABASE_URL", "nonsense://x", "must be a sqlite, postgresql or postgres URL"),
     ("BABELWIRE_TRANSLATE_ENGINE", "nonsense", "must be one of auto"),
     ("BABELWIRE_TRANSLATE_TO", "zz,qq", "unknown language code"),
     ("BABELWIRE_STORIES_REPRESENTATION", "bogus", "must be one of tfidf"),

@@ -65,6 +65,20 @@ def open_store(cfg: Settings | None = None):  # -> Store
     except ConfigError as exc:
         err_console.print(f"[red]configuration error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from exc
+    except OSError as exc:  # the SQLite database's folder cannot be made (``--home /proc/nope``)
+        where = exc.filename or cfg.home
+        raise fail(f"cannot create {where}: {exc.strerror or exc} (choose another home with --home or "
+                   "BABELWIRE_HOME)", code=1) from exc
+
+
+#: The largest id a row can have (a signed 64-bit integer on PostgreSQL and SQLite): id options stop
+#: there, so a larger one is a usage error or "no such …", never an OverflowError in the driver.
+MAX_ID = 2**63 - 1
+
+
+def beyond_ids(ref: str) -> bool:
+    """A source reference (id or URL) that is a number no row can have."""
+    return ref.strip().isdigit() and int(ref) > MAX_ID
 
 
 def print_json(data: Any) -> None:

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from babelwire.cli.app import (
+    MAX_ID,
     app,
     article_app,
     check_lang,
@@ -80,9 +81,9 @@ def _print_document(doc: dict[str, Any]) -> None:
 @article_app.command("list")
 def article_list(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
-    source: Annotated[int | None, typer.Option("--source", help="Only this source id.")] = None,
+    source: Annotated[int | None, typer.Option("--source", help="Only this source id.", min=1, max=MAX_ID)] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Only this language.", callback=check_lang)] = None,
-    limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, max=MAX_ID)] = None,
     target: Annotated[str | None, typer.Option(
         "--to", help="Show titles translated into this language (default: the first target).",
         callback=check_lang)] = None,
@@ -101,6 +102,19 @@ def article_list(
              "first_seen_at": a.first_seen_at, "published": a.published, "last_error": a.last_error}
             for a in articles
         ])
+        return
+    if console.width < 100:  # narrow terminals: one paragraph per article, titles at full width
+        for a in articles:
+            revisions = f"{a.revisions} revision{'s' if a.revisions != 1 else ''}"
+            console.print(f"[bold]{a.id}[/bold]  {escape(a.source or '')} · {escape(a.article_language or '?')} · "
+                          f"{revisions} · first seen {short_time(a.first_seen_at)[:16]}", soft_wrap=True)
+            console.print(f"    {escape(a.translated_title or a.title or '')}", soft_wrap=True, highlight=False)
+            if a.translated_title and a.title:
+                console.print(f"    {escape(a.title)}", style="dim", soft_wrap=True, highlight=False)
+            if a.last_error:
+                console.print(f"    ({escape(a.last_error)})", style="red", soft_wrap=True, highlight=False)
+        if not articles:
+            console.print("no articles" if source or lang else "no articles yet: `babelwire poll` fetches them")
         return
     table = Table(title="articles")
     for column in ("id", "source", "lang", "rev", "first seen", "title"):
@@ -132,16 +146,18 @@ def article_show(
     if as_json:
         print_json(record.model_dump(mode="json"))
         return
-    console.print(f"[bold]article {record.id}[/bold] from {record.source} · {record.url}")
+    console.print(f"[bold]article {record.id}[/bold] from {escape(record.source or '?')} · {escape(record.url)}",
+                  soft_wrap=True)
     if record.last_error:
-        console.print(f"[red]last error ({short_time(record.last_error_at)}): {record.last_error}[/red]")
+        console.print(f"last error ({short_time(record.last_error_at)}): {record.last_error}", style="red",
+                      markup=False, soft_wrap=True)
     for revision in record.revisions:
         console.rule(f"revision {revision.number} · fetched {short_time(revision.fetched_at)} · "
                      f"{revision.content_hash[:12]}")
         _print_document(revision.document.model_dump(mode="json"))
         for t in revision.translations:
-            console.rule(f"machine translation → {t.target} · {t.engine} {t.model or ''} · "
-                         f"{t.from_memory}/{t.sentences} sentences from memory", style="cyan")
+            console.rule(escape(f"machine translation → {t.target} · {t.engine} {t.model or ''} · "
+                                f"{t.from_memory}/{t.sentences} sentences from memory"), style="cyan")
             _print_document(t.document.model_dump(mode="json"))
             # Its flags with their evidence ("block 2 — check: left untranslated: dépens").
             flags = t.flags if isinstance(t.flags, dict) else {}

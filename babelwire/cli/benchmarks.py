@@ -13,6 +13,16 @@ from babelwire.cli.app import bench_app, console, fail, print_json, rows_table, 
 from babelwire.errors import BabelwireError
 
 
+def _check_dataset(dataset: Path) -> None:
+    """A missing ``--dataset`` says what to give instead (the default exists in development checkouts only)."""
+    if not dataset.exists():
+        from babelwire.evaluate.extraction import EXTRACTION_NEWS
+
+        raise fail(f"{dataset} does not exist: --dataset takes a folder of pages in the evaluation layout "
+                   "(evaldata.json and html/, see README, Extraction), e.g. the 15 pages shipped with babelwire, "
+                   f"{EXTRACTION_NEWS}, or the public set of 884 pages: babelwire eval download DIR")
+
+
 @bench_app.command("ingest")
 def bench_ingest(
     dataset: Annotated[Path, typer.Option("--dataset", help="extraction-dev folder to serve.")] = Path(
@@ -24,8 +34,7 @@ def bench_ingest(
     """Pages/minute and peak memory of fetch + extract + store, pages served from loopback."""
     from babelwire.bench.ingest import run_ingest_bench
 
-    if not dataset.exists():
-        raise fail(f"{dataset} does not exist")
+    _check_dataset(dataset)
     result = run_ingest_bench(dataset, pages=pages, workers=workers)
     if as_json:
         print_json(result)
@@ -185,8 +194,7 @@ def bench_scale(
     """Pages/minute through Celery workers (PostgreSQL + Redis on this machine) with 1 and 2 processes."""
     from babelwire.bench.scale import run_scale_bench
 
-    if not dataset.exists():
-        raise fail(f"{dataset} does not exist")
+    _check_dataset(dataset)
     rows = run_scale_bench(dataset, pages=pages, workers=tuple(int(w) for w in workers.split(",")),
                            concurrency=concurrency, translate=not no_translate)
     if as_json:

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from babelwire.cli.app import app, console, err_console, open_store, print_json, settings, short_time
+from babelwire.cli.app import MAX_ID, app, console, err_console, open_store, print_json, settings, short_time
 
 
 class RichReporter:
@@ -30,7 +30,8 @@ class RichReporter:
 @app.command()
 def poll(
     all_sources: Annotated[bool, typer.Option("--all", help="Poll every source, due or not.")] = False,
-    source: Annotated[list[int] | None, typer.Option("--source", help="Poll only this source id.")] = None,
+    source: Annotated[list[int] | None, typer.Option(
+        "--source", help="Poll only this source id.", min=1, max=MAX_ID)] = None,
 ) -> None:
     """Fetch every due source once, store new and changed articles, print a summary."""
     from babelwire.pipeline.local import poll as run_poll
@@ -59,11 +60,25 @@ def poll(
         console.print(f"  [red]✗[/red] {escape(str(where))}: {escape(reason)}")
     if len(summary.errors) > 20:
         console.print(f"  … and {len(summary.errors) - 20} more (babelwire errors)")
+    for line in retry_notes(summary.sources_failed, summary.failed, cfg.poll.max_attempts):
+        console.print(line, markup=False, soft_wrap=True)
+
+
+def retry_notes(sources_failed: int, articles_failed: int, max_attempts: int) -> list[str]:
+    """What happens next to what failed: whether anything is tried again, and when."""
+    notes = []
+    if sources_failed:
+        notes.append("failed sources are retried at their next poll, at their usual interval "
+                     "(`babelwire source list` shows their last error)")
+    if articles_failed:
+        notes.append(f"failed article pages are retried by the next polls, {max_attempts} attempts in all; "
+                     "a page that answered 4xx (not 429) is not retried")
+    return notes
 
 
 @app.command()
 def errors(
-    limit: Annotated[int, typer.Option("--limit", help="How many.")] = 50,
+    limit: Annotated[int, typer.Option("--limit", help="How many.", min=1, max=MAX_ID)] = 50,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Recent failures: which source or article, which stage, why."""

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from babelwire.cli.app import (
+    beyond_ids,
     check_engine,
     check_every,
     check_lang,
@@ -122,6 +123,8 @@ def source_edit(
     """Change a source's name, language, interval or translation settings."""
     from babelwire.pipeline.subscriptions import edit_source
 
+    if beyond_ids(ref):
+        raise fail(f"no source {ref}")
     store = open_store()
     source = edit_source(store, ref, language=lang, name=name, every=every, translate_to=_languages(to),
                          engine=engine, translate=translate)
@@ -176,6 +179,8 @@ def source_remove(ref: Annotated[str, typer.Argument(help="Source id or URL.")])
     """Stop watching a source and delete its articles."""
     from babelwire.pipeline.subscriptions import remove_source
 
+    if beyond_ids(ref):
+        raise fail(f"no source {ref}")
     removed = remove_source(open_store(), ref)
     if removed is None:
         raise fail(f"no source {ref}")

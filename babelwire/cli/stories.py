@@ -10,7 +10,17 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from babelwire.cli.app import check_lang, console, fail, open_store, print_json, settings, short_time, story_app
+from babelwire.cli.app import (
+    MAX_ID,
+    check_lang,
+    console,
+    fail,
+    open_store,
+    print_json,
+    settings,
+    short_time,
+    story_app,
+)
 
 if TYPE_CHECKING:
     from babelwire.store.readmodels import ComparedArticle
@@ -21,7 +31,7 @@ def story_list(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
     lang: Annotated[str | None, typer.Option(
         "--lang", help="Only stories with an article in this language.", callback=check_lang)] = None,
-    limit: Annotated[int, typer.Option("--limit")] = 30,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=MAX_ID)] = 30,
 ) -> None:
     """Stories, most recently active first, with their outlets."""
     from babelwire.store.queries import list_stories

@@ -20,10 +20,11 @@ ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 
-def babelwire(*args: str, home: Path, stdin: bytes = b"", columns: int = 80) -> subprocess.CompletedProcess:
-    """The real command in its own process, at a given terminal width."""
+def babelwire(*args: str, home: Path, stdin: bytes = b"", columns: int = 80,
+              env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The real command in its own process, at a given terminal width (``env``: more variables)."""
     env = {**os.environ, "BABELWIRE_HOME": str(home), "COLUMNS": str(columns), "PYTHONPATH": str(ROOT),
-           "BABELWIRE_FETCH_ALLOW_PRIVATE": "1", "BABELWIRE_FETCH_HOST_DELAY": "0"}
+           "BABELWIRE_FETCH_ALLOW_PRIVATE": "1", "BABELWIRE_FETCH_HOST_DELAY": "0", **(env or {})}
     return subprocess.run([sys.executable, "-m", "babelwire", *args], input=stdin, capture_output=True,
                           env=env, timeout=120, check=False)
 
@@ -70,6 +71,9 @@ def test_article_list_shows_the_translated_title_and_the_original(home: Path, se
     assert article["translated_title"] and article["translated_title"] != article["title"]
     listing = babelwire("article", "list", home=home, columns=100).stdout.decode()
     assert article["translated_title"].split()[0] in listing and "Divergences" in listing
+    # At 80 columns, one paragraph per article: each title whole on its own line, the translation first.
+    lines = [line.strip() for line in babelwire("article", "list", home=home).stdout.decode().splitlines()]
+    assert lines.index(article["translated_title"]) + 1 == lines.index("Divergences persistantes")
 
 
 @pytest.mark.parametrize("every", ["banana", "-5m", "0s", "soon", "30s"])

@@ -117,14 +117,17 @@ def test_demo_serves_the_reader_until_sigterm(tmp_path):
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
-        url = article_id = None
+        url = article_id = next_commands = None
         for line in process.stdout:
+            if line.startswith("next, with your own sources"):  # the demo ends with what to run next
+                next_commands = line
             if line.startswith("an article updated"):
                 article_id = line.rstrip().rsplit("/", 1)[1]
             if line.startswith("reader at "):
                 url = line.split()[2]
                 break
         assert url and article_id, process.stderr.read()
+        assert next_commands and "`babelwire source add URL`" in next_commands and "`babelwire run`" in next_commands
         deadline = time.monotonic() + 20
         while True:
             try:

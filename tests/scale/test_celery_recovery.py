@@ -97,13 +97,19 @@ def test_a_killed_fetch_worker_is_noticed_and_its_work_done_within_a_minute(
         assert session.scalar(select(func.count(func.distinct(Revision.article_id)))) == ARTICLES
         assert session.scalar(select(func.max(Revision.number))) == 1
 
-    # `babelwire status` names the stopped worker and what was done about its work.
-    shown = subprocess.run([sys.executable, "-m", "babelwire", "status", "--json"], env=dict(os.environ),
-                           capture_output=True, text=True, timeout=60)
-    assert shown.returncode == 0, shown.stderr
-    status = json.loads(shown.stdout)
-    stopped = [w for w in status["stopped_workers"] if w["worker"].endswith(f"-{victim.pid}@{w['host']}")]
-    assert len(stopped) == 1, status["stopped_workers"]
+    # `babelwire status` names the stopped worker and what was done about its work, within the same
+    # minute. The surviving worker may finish everything before the lease runs out (when the victim
+    # held only work it had already stored): the scheduler notices the death a little later.
+    while True:
+        shown = subprocess.run([sys.executable, "-m", "babelwire", "status", "--json"], env=dict(os.environ),
+                               capture_output=True, text=True, timeout=60)
+        assert shown.returncode == 0, shown.stderr
+        status = json.loads(shown.stdout)
+        stopped = [w for w in status["stopped_workers"] if w["worker"].endswith(f"-{victim.pid}@{w['host']}")]
+        if stopped or time.monotonic() - killed_at > RECOVERY_BUDGET:
+            break
+        time.sleep(1)
+    assert len(stopped) == 1, (status["stopped_workers"], f"{time.monotonic() - killed_at:.0f}s after the kill")
     event = stopped[0]
     assert event["noticed_at"] and event["last_heartbeat"] <= event["noticed_at"]
     assert sum(event["put_back"].values()) + sum(event["resent"].values()) >= 1, event
