@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -21,6 +22,43 @@ from babelwire.cli.app import (
     translation_engine,
 )
 from babelwire.errors import ConfigError
+
+
+@eval_app.command("download")
+def eval_download(
+    dest: Annotated[Path, typer.Argument(help="Folder to write the set into (new, empty, or an earlier set).",
+                                         show_default=False)],
+    ref: Annotated[str | None, typer.Option(
+        "--ref", help="Tag or branch of trafilatura's repository [default: the installed trafilatura's tag].")]
+    = None,
+    url: Annotated[str | None, typer.Option(
+        "--url", help="A .tar.gz of the repository to read instead of GitHub's archive (a mirror or a copy).")]
+    = None,
+) -> None:
+    """Download the public extraction evaluation set (trafilatura's evaluation pages, Apache-2.0)
+    for ``eval extraction DEST`` and ``bench ingest --dataset DEST``."""
+    from rich.progress import DownloadColumn, TransferSpeedColumn
+
+    from babelwire.evaluate.datasets import DatasetError, archive_url, build_extraction_set, default_ref
+
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise fail(f"--url must be an http(s) address, not {url!r}")
+    source = url or archive_url(ref or default_ref())
+    err_console.print(f"Downloading {escape(source)}", soft_wrap=True, highlight=False)
+    with Progress(TextColumn("archive"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeElapsedColumn(),
+                  console=err_console) as progress:
+        task = progress.add_task("archive", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total or None)
+
+        try:
+            built = build_extraction_set(dest, ref=ref, url=url, progress=advance)
+        except DatasetError as exc:
+            raise fail(str(exc), code=1) from exc
+    console.print(f"{built.pages} pages ({built.archived} with their HTML) in {escape(str(built.folder))}",
+                  highlight=False, soft_wrap=True)
+    console.print(f"next: babelwire eval extraction {escape(str(built.folder))}", highlight=False, soft_wrap=True)
 
 
 @eval_app.command("extraction")

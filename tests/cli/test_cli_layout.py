@@ -24,7 +24,7 @@ TOP_LEVEL = ["init", "poll", "errors", "extract", "translate", "serve", "run", "
 GROUPS = {
     "source": ["add", "edit", "list", "remove", "import", "export"],
     "article": ["list", "show"],
-    "eval": ["extraction", "translation", "stories"],
+    "eval": ["download", "extraction", "translation", "stories"],
     "bench": ["ingest", "translate", "text", "stories", "web", "firstview", "scale"],
     "config": ["show"],
     "story": ["list", "show"],
