@@ -211,9 +211,11 @@ def _render(plan: _TextPlan, translations: Mapping[str, str], target: str) -> st
     return apply_typography(join_segments(plan.text, plan.segments, rendered), target)
 
 
-def _document_units(blocks: list[_TextPlan], title: _TextPlan | None) -> list[str]:
-    """The texts to translate of a document's blocks and title, in order."""
-    return [text for plan in [*blocks, *([title] if title else [])] for text in _units(plan)]
+def _document_units(blocks: list[_TextPlan], title: _TextPlan | None,
+                    captions: Sequence[_TextPlan | None] = ()) -> list[str]:
+    """The texts to translate of a document's blocks, title and image captions, in order."""
+    plans = [*blocks, *([title] if title else []), *(c for c in captions if c is not None)]
+    return [text for plan in plans for text in _units(plan)]
 
 
 def _units(plan: _TextPlan) -> list[str]:
@@ -290,17 +292,19 @@ def translate_documents(
         return [TranslatedDocument(replace(d), [[] for _ in d.blocks], [], 0, 0, engine.id, engine.model,
                                    evidence=[{} for _ in d.blocks]) for d in docs]
     plans = [
-        ([_plan(b.text, source) for b in doc.blocks], _plan(doc.title, source) if doc.title else None)
+        ([_plan(b.text, source) for b in doc.blocks], _plan(doc.title, source) if doc.title else None,
+         [_plan(f.caption, source) if f.caption else None for f in doc.figures])  # captions are shown translated
         for doc in docs
     ]
     wanted: dict[str, str] = {}
-    for blocks, title in plans:
-        for text in _document_units(blocks, title):
+    for blocks, title, captions in plans:
+        for text in _document_units(blocks, title, captions):
             wanted.setdefault(memory_key(text), text)
             for inner in _inner_quotes(text):  # to check the engine kept each one in place
                 wanted.setdefault(memory_key(inner), inner)
     if callable(learn := getattr(engine, "learn", None)):  # names protection reads whole documents
-        learn([text for doc in docs for text in [doc.title or "", *(b.text for b in doc.blocks)]], source)
+        learn([text for doc in docs for text in [doc.title or "", *(b.text for b in doc.blocks),
+                                                 *(f.caption or "" for f in doc.figures)]], source)
     translations, remembered = _translate_keys(wanted, engine, source, target, memory, batch_size)
 
     # Second pass: where the engine displaced or emptied a short inline quotation, cut that text at
@@ -310,10 +314,11 @@ def translate_documents(
             return plan
         return _plan(plan.text, source, inline=False)
 
-    plans = [([replan(p) for p in blocks], replan(title)) for blocks, title in plans]
+    plans = [([replan(p) for p in blocks], replan(title), [replan(c) for c in captions])
+             for blocks, title, captions in plans]
     retry: dict[str, str] = {}
-    for blocks, title in plans:
-        for text in _document_units(blocks, title):
+    for blocks, title, captions in plans:
+        for text in _document_units(blocks, title, captions):
             if memory_key(text) not in translations:
                 retry.setdefault(memory_key(text), text)
     if retry:
@@ -322,7 +327,7 @@ def translate_documents(
         remembered |= more_remembered
 
     results = []
-    for doc, (blocks, title) in zip(docs, plans, strict=True):
+    for doc, (blocks, title, captions) in zip(docs, plans, strict=True):
         new_blocks, evidence = [], []
         for block, plan in zip(doc.blocks, blocks, strict=True):
             text = _render(plan, translations, target)
@@ -331,9 +336,11 @@ def translate_documents(
         new_title = _render(title, translations, target) if title else doc.title
         title_evidence = (check_block_evidence(doc.title, new_title, source, target, glossary=glossary)
                           if title and new_title else {})
-        keys = [memory_key(t) for t in _document_units(blocks, title)]
+        figures = [replace(figure, caption=_render(plan, translations, target) or None) if plan else figure
+                   for figure, plan in zip(doc.figures, captions, strict=True)]
+        keys = [memory_key(t) for t in _document_units(blocks, title, captions)]
         results.append(TranslatedDocument(
-            document=replace(doc, blocks=new_blocks, title=new_title, language=target),
+            document=replace(doc, blocks=new_blocks, title=new_title, language=target, figures=figures),
             flags=[list(e) for e in evidence], title_flags=list(title_evidence), sentences=len(keys),
             from_memory=sum(1 for k in keys if k in remembered),
             engine_id=engine.id, model=engine.model, evidence=evidence, title_evidence=title_evidence,

@@ -358,3 +358,27 @@ def test_a_word_pulled_into_a_short_quotation_is_caught() -> None:
     doc = Document(title="", blocks=[Block("paragraph", "Il a dénoncé un « mur » de sanctions.")])
     text = translate_document(doc, engine, "fr", "en").document.blocks[0].text
     assert "“wall”" in text and "sanctions" in text, text
+
+
+def test_image_captions_are_translated_and_credits_kept() -> None:
+    """Captions are shown under the article in the reader's language: they go to the engine with
+    the body (names protected like the body's), credits are names and stay as they are."""
+    from babelwire.document import Figure
+
+    doc = replace(article(), figures=[
+        Figure(caption="Le vice-ministre russe Alexandre Grouchko à Bruxelles, le 12 janvier 2022.",
+               credit="AFP / John Thys"),
+        Figure(caption=None, credit="Reuters"),
+    ])
+    engine = UpperEngine()
+    result = translate_document(doc, engine, "fr", "en")
+    assert "Le vice-ministre russe Alexandre Grouchko à Bruxelles, le 12 janvier 2022." in engine.sent
+    assert result.document.figures[0].caption == (
+        "LE VICE-MINISTRE RUSSE ALEXANDRE GROUCHKO À BRUXELLES, LE 12 JANVIER 2022.")
+    assert [f.credit for f in result.document.figures] == ["AFP / John Thys", "Reuters"]
+    assert result.document.figures[1].caption is None
+    assert doc.figures[0].caption.startswith("Le vice-ministre")  # the original is untouched
+    assert result.sentences == translate_document(article(), UpperEngine(), "fr", "en").sentences + 1
+
+    real = translate_document(doc, _apertium(), "fr", "en").document.figures[0].caption
+    assert "Grouchko" in real and "Brussels" in real and "vice-ministre" not in real

@@ -67,3 +67,49 @@ def test_an_article_without_figures_has_no_figure_section(client, newsroom):
     assert 'class="figures"' not in client.get(f"/articles/{article}").text
     data = client.get(f"/api/articles/{article}").json()
     assert data["figures"] == [] and data["authors"] == [] and data["agency"] is None
+
+
+def test_a_polled_page_shows_its_byline_and_translated_caption(home, server):
+    """The RFI-style page through the real pipeline (loopback site, Apertium): the caption and its
+    credit leave the body and come back under the article, the caption in English."""
+    import shutil
+    from pathlib import Path
+
+    import pytest
+    from fastapi.testclient import TestClient
+
+    from babelwire.config import load_settings
+    from babelwire.loopback import Response
+    from babelwire.pipeline.local import poll
+    from babelwire.pipeline.subscriptions import add_source
+    from babelwire.store import Store
+    from babelwire.store.queries import latest_articles
+    from babelwire.web.app import create_app
+
+    if shutil.which("apertium") is None or not Path("/usr/share/apertium/modes/fr-es.mode").exists():
+        pytest.skip("Apertium fr-es/eng-spa not installed (apt-get install apertium apertium-fr-es apertium-eng-spa)")
+    page = (Path(__file__).resolve().parents[1] / "fixtures" / "extract" / "fr_rfi_slug_byline.html").read_bytes()
+    link = server.route("/fr/europe/otan-russie.html", Response(page))
+    feed = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>RFI</title><link>{server.url("/")}</link>'
+            f"<item><title>Otan-Russie</title><link>{link}</link></item></channel></rss>").encode()
+    feed_url = server.route("/feed.xml", Response(feed, headers={"Content-Type": "application/rss+xml"}))
+    settings = load_settings(home, environ={"BABELWIRE_HOME": str(home), "BABELWIRE_TRANSLATE_ENGINE": "apertium",
+                                            "BABELWIRE_FETCH_ALLOW_PRIVATE": "1", "BABELWIRE_FETCH_HOST_DELAY": "0"})
+    store = Store(settings.database_url)
+    try:
+        add_source(store, settings, feed_url, "feed", name="RFI", language="fr")
+        poll(store, settings)
+        with TestClient(create_app(store, settings)) as client:
+            (article_id,) = [a.id for a in latest_articles(store, limit=5, target="en")]
+            data = client.get(f"/api/articles/{article_id}").json()
+            assert data["authors"] == ["Pierre Benazet"] and data["agency"] == "AFP"
+            (figure,) = data["figures"]
+            assert figure["caption"].startswith("Le secrétaire général de l'Otan, Jens Stoltenberg")
+            assert figure["credit"] == "AP - Olivier Matthys"
+            caption = figure["translated_caption"]
+            assert "Jens Stoltenberg" in caption and "secrétaire" not in caption
+            assert not any("Olivier Matthys" in (b["original"] or "") for b in data["blocks"])
+            html = unescape(client.get(f"/articles/{article_id}").text)
+            assert figure["translated_caption"] in html and "AP - Olivier Matthys" in html
+    finally:
+        store.close()
