@@ -14,6 +14,7 @@ from babelwire.cli.app import (
     check_lang,
     config_app,
     console,
+    err_console,
     fail,
     open_store,
     print_json,
@@ -62,7 +63,7 @@ def _offer_model(cfg: Settings, source: str, target: str, pull: bool | None) -> 
     """Pull the neural model for a pair unless one is installed; say which engine is used otherwise."""
     from babelwire.languages import base_language
     from babelwire.translate.engines import NoEngineError, resolve_engine
-    from babelwire.translate.models import choose_model, pull_model
+    from babelwire.translate.models import LicenseNotAccepted, choose_model, pull_model
 
     if base_language(source) == base_language(target):
         return
@@ -91,8 +92,22 @@ def _offer_model(cfg: Settings, source: str, target: str, pull: bool | None) -> 
                       f"downloads one ({now})", soft_wrap=True, markup=False)
         return
     try:
-        with DownloadProgress() as progress:
-            path = pull_model(source, target, cfg.models_dir, progress=progress)
+        try:
+            with DownloadProgress() as progress:
+                path = pull_model(source, target, cfg.models_dir, progress=progress)
+        except LicenseNotAccepted as exc:
+            # Only NLLB-200 serves the pair, for non-commercial use only: never pulled silently.
+            if not sys.stdin.isatty():
+                console.print(f"no neural model: {exc.reason}; {now}", soft_wrap=True, markup=False)
+                return
+            err_console.print(escape(exc.reason), soft_wrap=True)
+            if not typer.confirm("Accept NLLB-200's non-commercial licence and download it?", default=False,
+                                 err=True):
+                console.print(f"{source}→{target}: no neural model (licence not accepted); {now}",
+                              soft_wrap=True, markup=False)
+                return
+            with DownloadProgress() as progress:
+                path = pull_model(source, target, cfg.models_dir, progress=progress, accept_license=True)
     except BabelwireError as exc:
         raise fail(f"{source}→{target}: model download failed ({now}): {exc.reason}", 1) from exc
     console.print(f"installed {escape(str(path))}")

@@ -35,3 +35,19 @@ def test_a_failed_download_says_what_translates_meanwhile(home: Path, monkeypatc
         "ja→en: model download failed (articles stay untranslated until then): OPUS-MT publishes no base model" in said
     )
     assert "Traceback" not in said
+
+
+def test_a_pair_only_nllb_serves_is_never_pulled_without_its_licence(home: Path, monkeypatch):
+    """No OPUS-MT release for so→en: only NLLB-200 (non-commercial) serves it. Without a terminal
+    to ask, ``init --pull-model`` downloads nothing and says why, and how to accept the licence."""
+    with LoopbackServer() as storage:  # an empty storage and index; the Hub points nowhere (conftest)
+        storage.route("/released-models.txt", Response(b"", headers={"Content-Type": "text/plain"}))
+        monkeypatch.setenv(RELEASE_URL_ENV, storage.base_url)
+        monkeypatch.setenv(INDEX_URL_ENV, storage.url("/released-models.txt"))
+        result = runner.invoke(app, ["init", "--from", "so", "--pull-model"])
+        hub_requests = [r.path for r in storage.requests if "nllb" in r.path.lower()]
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "no neural model: so→en needs NLLB-200" in said and "non-commercial" in said
+    assert "babelwire models pull so en --accept-license" in said and "untranslated until then" in said
+    assert hub_requests == [] and not any((home / "models").glob("*nllb*"))
