@@ -244,6 +244,32 @@ class AdminSettings(_Section):
     token: str = Field("", description="Token for the admin API (adding/removing sources); empty: off.")
 
 
+def _origins(values: list[str]) -> list[str]:
+    for origin in values:
+        parts = urlsplit(origin)
+        if origin != "*" and (parts.scheme not in ("http", "https") or not parts.netloc or parts.path
+                              or parts.query or parts.fragment):
+            raise ValueError(f"must be origins such as https://dashboard.example.org or *, not {origin!r}")
+    return values
+
+
+class ApiSettings(_Section):
+    read_tokens: Names = Field(default_factory=list, description=(
+        "Tokens for the JSON API (sent as 'Authorization: Bearer <token>'); empty: the API is public. "
+        "With tokens set, /api answers 401 without one and 403 to a wrong one; pages and feeds stay public."))
+    rate_limit: int = Field(600, ge=0, description=(
+        "Requests per minute each read token may make to /api when read_tokens is set (the admin token counts as "
+        "one); 0: no limit."))
+    anonymous_rate_limit: int = Field(0, ge=0, description=(
+        "Requests per minute each client address may make to /api without a read token (every client, when "
+        "read_tokens is empty); 0: no limit."))
+    cors_origins: Annotated[Names, AfterValidator(_origins)] = Field(default_factory=list, description=(
+        "Origins whose browser scripts may read /api (CORS), e.g. https://dashboard.example.org, or *; "
+        "empty: none."))
+    docs: Flag = Field(True, description="Serve the API's interactive documentation (Swagger UI, local assets, no CDN) "
+                                         "at /docs.")
+
+
 class StorySettings(_Section):
     window: DurationSetting = Field(_duration("72h"), ge=timedelta(minutes=1),
                              description="Articles join stories whose latest article is this recent.")
@@ -276,6 +302,7 @@ class Settings(_Section):
     translate: TranslateSettings = Field(default_factory=TranslateSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     admin: AdminSettings = Field(default_factory=AdminSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
     stories: StorySettings = Field(default_factory=StorySettings)
     broker: BrokerSettings = Field(default_factory=BrokerSettings)
 

@@ -779,6 +779,74 @@ def search_hits(store: Store, q: str, *, limit: int, offset: int = 0) -> list[Se
     return found
 
 
+# --- keyset pages (the JSON API's cursors) ---------------------------------------------------------
+Position = tuple[datetime | None, int]  # where a list item stands: (its sort time, its id)
+
+
+def _keyset(store: Store, query: Any, at: Any, key: Any, position: Position | None, backward: bool, limit: int,
+            offset: int) -> list[Position]:
+    """The (time, id) of up to ``limit`` rows of ``query`` after ``position`` (and ``offset`` more) in
+    the order ``at`` desc, ``key`` desc, rows without a time last; with ``backward``, the ``limit``
+    rows before it, returned in that same order. Rows inserted elsewhere in the order never move a
+    position, so pages are stable under inserts.
+
+    Timed and untimed rows are read by separate statements, each a range of an index on ``at`` in
+    its own order (a single statement would need NULLS LAST, which PostgreSQL's index cannot give)."""
+    timed = query.where(at.is_not(None))
+    untimed = query.where(at.is_(None))
+    time, ident = position if position is not None else (None, None)
+    if backward:  # nearest first: untimed rows above the position, then timed rows from the oldest up
+        steps = []
+        if position is not None and time is None:
+            steps.append(untimed.where(key > ident).order_by(key.asc()))
+            steps.append(timed.order_by(at.asc(), key.asc()))
+        elif position is not None:
+            steps.append(timed.where(at >= time, (at > time) | (key > ident)).order_by(at.asc(), key.asc()))
+    else:
+        steps = []
+        if position is None:
+            steps += [timed.order_by(at.desc(), key.desc()), untimed.order_by(key.desc())]
+        elif time is None:
+            steps.append(untimed.where(key < ident).order_by(key.desc()))
+        else:
+            steps += [timed.where(at <= time, (at < time) | (key < ident)).order_by(at.desc(), key.desc()),
+                      untimed.order_by(key.desc())]
+    rows: list[Position] = []
+    with store.session() as session:
+        for step in steps:
+            if len(rows) >= limit:
+                break
+            found = [(row[1], row[0]) for row in session.execute(step.limit(limit - len(rows)).offset(offset))]
+            if offset and not found:  # the offset skips past this part: count what it skipped
+                offset = max(0, offset - session.scalar(select(func.count()).select_from(step.subquery())))
+            else:
+                offset = 0
+            rows += found
+    return rows[::-1] if backward else rows
+
+
+def article_positions(store: Store, *, source_id: int | None = None, language: str | None = None,
+                      position: Position | None = None, backward: bool = False, limit: int,
+                      offset: int = 0) -> list[Position]:
+    """The (listing time, id) of up to ``limit`` articles in the reader's order (newest published
+    first) after ``position`` (and ``offset`` more), or with ``backward`` the ``limit`` nearest
+    before it (still newest first): the keys of a page, whose summaries ``latest_articles(ids=...)``
+    reads."""
+    query = select(Article.id, Article.listed_at)
+    if source_id is not None:
+        query = query.where(Article.source_id == source_id)
+    if language is not None:
+        query = query.where(Article.language == language)
+    return _keyset(store, query, Article.listed_at, Article.id, position, backward, limit, offset)
+
+
+def story_positions(store: Store, *, position: Position | None = None, backward: bool = False,
+                    limit: int, offset: int = 0) -> list[Position]:
+    """The (latest article time, id) of up to ``limit`` stories, most recently active first, after
+    (or with ``backward`` before) ``position``: the keys of a page for ``list_stories(ids=...)``."""
+    return _keyset(store, select(Story.id, Story.end_at), Story.end_at, Story.id, position, backward, limit, offset)
+
+
 # --- caching --------------------------------------------------------------------------------------
 def _scalar(query: Any) -> Any:
     return query.scalar_subquery()

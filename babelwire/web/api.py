@@ -1,4 +1,6 @@
-"""The JSON API: a twin of every page under /api, plus the admin endpoints for sources."""
+"""The JSON API: a twin of every page under /api/v1 (``/api`` is an alias), plus the admin endpoints
+for sources. The routes live under /api; ``access.ApiVersionAlias`` maps /api/v1 onto them, and the
+OpenAPI document names the versioned paths."""
 
 from __future__ import annotations
 
@@ -13,19 +15,29 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import Request
 
 from babelwire.errors import BabelwireError, SourceExistsError
-from babelwire.store import readmodels
+from babelwire.store import queries, readmodels
 from babelwire.web import schemas
 from babelwire.web.context import SourceAdmin, WebContext, web_context
-from babelwire.web.paging import links, optional_text, window
+from babelwire.web.paging import (
+    CURSOR_PATTERN,
+    BadCursor,
+    Cursor,
+    KeysetPage,
+    Window,
+    cursor_links,
+    keyset_page,
+    link_header,
+    links,
+    optional_text,
+    window,
+)
 from babelwire.web.problems import ADMIN, READ, responses
 from babelwire.web.views import (
-    article_list,
     article_page,
     one_outlet_message,
     search_results,
     source_list,
     story_compare_page,
-    story_list,
     story_of_article,
     story_page,
     target_language,
@@ -56,11 +68,20 @@ LANGUAGE_CODE = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"
 ArticleId = Annotated[int, Path(ge=0, description="An article's id.", examples=[1])]
 StoryId = Annotated[int, Path(ge=0, description="A story's id.", examples=[1])]
 SourceId = Annotated[int, Path(ge=0, description="A source's id.", examples=[1])]
-Limit = Annotated[int | None, Query(ge=1, le=100, description="Items per page (default: [web] page_size).",
-                                    examples=[20])]
+Limit = Annotated[int | None, Query(ge=1, le=100, description="Items per page, at most 100 (default: [web] "
+                                                                "page_size, at most 100).", examples=[20])]
 Offset = Annotated[int | None, Query(ge=0, le=10_000_000, description="Items to skip.", examples=[0])]
 PageNo = Annotated[int | None, Query(ge=1, le=100_000, description="Page number (instead of offset).",
                                      examples=[1])]
+CursorText = Annotated[str | None, Query(
+    min_length=24, max_length=24, pattern=CURSOR_PATTERN, examples=["AAEABdVl7uW9AAAAAAAAAAAq"],
+    description="Where the page starts: the opaque cursor of a `next` or `previous` link (offset and page are then "
+                "ignored). Keyset pagination: items added meanwhile never make a page repeat or skip one.")]
+# Offset paging on the keyset lists is kept for the clients of version 1's first release: deprecated.
+OldOffset = Annotated[int | None, Query(ge=0, le=10_000_000, deprecated=True, examples=[0],
+                                        description="Items to skip; deprecated: follow the `next` links (cursors).")]
+OldPageNo = Annotated[int | None, Query(ge=1, le=100_000, deprecated=True, examples=[1],
+                                        description="Page number; deprecated: follow the `next` links (cursors).")]
 Lang = Annotated[str | None, Query(max_length=16, pattern=LANGUAGE_CODE, examples=["en"],
                                    description="Target language of translations (default: first configured).")]
 SourceFilter = Annotated[int | None, Query(ge=0, description="Only this source's articles (its id).",
@@ -71,28 +92,61 @@ SearchQuery = Annotated[str, Query(max_length=300, examples=["Bruxelles"],
                                    description="Words to find (empty: no hits).")]
 
 
-def _page(request: Request, ctx: WebContext, rows: list[Any], w: Any, **extra: Any) -> dict[str, Any]:
-    has_next = len(rows) > w.limit
-    next_url, previous_url = links(request, w, has_next, base=ctx.base_url(request))
-    return {"items": rows[:w.limit], "limit": w.limit, "offset": w.offset, "next": next_url,
-            "previous": previous_url, **extra}
+def _cursor(text: str | None) -> Cursor | None:
+    if text is None:
+        return None
+    try:
+        return Cursor.decode(text)
+    except BadCursor as exc:
+        raise HTTPException(422, f"Invalid query cursor: {exc}") from exc
+
+
+def _position(ctx: WebContext, cursor: Cursor | None) -> queries.Position | None:
+    """A cursor's position, its id within what the id column can hold (any cursor is a position)."""
+    return None if cursor is None else (cursor.at, min(max(cursor.id, -1), ctx.store.max_id))
+
+
+def _linked(response: Response, next_url: str | None, previous_url: str | None) -> None:
+    if link := link_header(next_url, previous_url):
+        response.headers["Link"] = link
+
+
+def _keyset_answer(request: Request, response: Response, ctx: WebContext, page: KeysetPage, items: list[Any],
+                   w: Window, cursor: Cursor | None) -> dict[str, Any]:
+    next_url, previous_url = cursor_links(request, page, w.limit, base=ctx.base_url(request))
+    _linked(response, next_url, previous_url)
+    return {"items": items, "limit": w.limit, "offset": None if cursor else w.offset, "next": next_url,
+            "previous": previous_url}
+
+
+def _in_order(rows: list[Any], page: KeysetPage) -> list[Any]:
+    by_id = {row.id: row for row in rows}
+    return [by_id[ident] for _, ident in page.keys if ident in by_id]
 
 
 @router.get("/articles", response_model=schemas.ArticlePage, tags=["articles"],
-            responses={**responses(*READ), **schemas.ok_example(schemas.ARTICLE_PAGE_EXAMPLE)})
-def api_articles(request: Request, ctx: Context, source: SourceFilter = None, language: LanguageFilter = None,
-                 lang: Lang = None, limit: Limit = None, offset: Offset = None, page: PageNo = None) -> Any:
-    """Articles newest first, optionally of one source or original language."""
+            responses={**responses(*READ), **schemas.ok_example(schemas.ARTICLE_PAGE_EXAMPLE, paged=True)})
+def api_articles(request: Request, response: Response, ctx: Context, source: SourceFilter = None,
+                 language: LanguageFilter = None, lang: Lang = None, limit: Limit = None, cursor: CursorText = None,
+                 offset: OldOffset = None, page: OldPageNo = None) -> Any:
+    """Articles newest first (by publication time), optionally of one source or original language,
+    a page at a time: follow `next` (and `previous`), in the body or the `Link` header."""
     if source is not None and source > ctx.store.max_id:  # the document declares this maximum
         raise HTTPException(422, f"Invalid query source: no source id is above {ctx.store.max_id}")
     w = window(ctx.settings.web.page_size, page=page, limit=limit, offset=offset)
-    rows = article_list(ctx.reader, target=target_language(ctx.settings, lang), source_id=source,
-                        language=optional_text(language), limit=w.limit + 1, offset=w.offset)
-    return _page(request, ctx, rows, w)
+    at = _cursor(cursor)
+    keys = queries.article_positions(
+        ctx.reader, source_id=source, language=optional_text(language), limit=w.limit + 1,
+        position=_position(ctx, at), backward=bool(at and at.backward), offset=0 if at else w.offset)
+    shown = keyset_page(keys, at, w.limit, offset=0 if at else w.offset)
+    rows = queries.latest_articles(ctx.reader, target=target_language(ctx.settings, lang),
+                                   ids=[ident for _, ident in shown.keys], limit=None) if shown.keys else []
+    return _keyset_answer(request, response, ctx, shown, _in_order(rows, shown), w, at)
 
 
 @router.get("/articles/{article_id}", response_model=readmodels.ArticleDetail, tags=["articles"],
-            responses=responses(*READ, 404, d404="No such article (or an id no row can have)."))
+            responses={**responses(*READ, 404, d404="No such article (or an id no row can have)."),
+                       **schemas.ok_example(schemas.ARTICLE_EXAMPLE)})
 def api_article(ctx: Context, article_id: ArticleId, lang: Lang = None) -> Any:
     """One article: original and translated blocks with flags, the MT label, its versions."""
     view = article_page(ctx.reader, article_id, target=target_language(ctx.settings, lang), diffs=False)
@@ -102,7 +156,12 @@ def api_article(ctx: Context, article_id: ArticleId, lang: Lang = None) -> Any:
 
 
 @router.get("/articles/{article_id}/story", response_model=readmodels.StoryDetail, tags=["stories"],
-            responses=responses(*READ, 404, d404="No such article (or an id no row can have)."))
+            responses={**responses(*READ, 404, d404="No such article (or an id no row can have)."),
+                       200: {"description": "The article's story, or the article alone while it is in none.",
+                             "content": {"application/json": {"examples": {
+                                 "grouped": {"summary": "An article in a story", "value": schemas.STORY_EXAMPLE},
+                                 "alone": {"summary": "An article not grouped yet (id null)",
+                                           "value": schemas.LONE_STORY_EXAMPLE}}}}}})
 def api_article_story(ctx: Context, article_id: ArticleId, lang: Lang = None) -> Any:
     """The story of an article, or the article alone (id null) while it is in none."""
     target = target_language(ctx.settings, lang)
@@ -115,17 +174,23 @@ def api_article_story(ctx: Context, article_id: ArticleId, lang: Lang = None) ->
 
 
 @router.get("/stories", response_model=schemas.StoryPage, tags=["stories"],
-            responses={**responses(*READ), **schemas.ok_example(schemas.STORY_PAGE_EXAMPLE)})
-def api_stories(request: Request, ctx: Context, lang: Lang = None, limit: Limit = None, offset: Offset = None,
-                page: PageNo = None) -> Any:
-    """Stories, most recently updated first."""
+            responses={**responses(*READ), **schemas.ok_example(schemas.STORY_PAGE_EXAMPLE, paged=True)})
+def api_stories(request: Request, response: Response, ctx: Context, lang: Lang = None, limit: Limit = None,
+                cursor: CursorText = None, offset: OldOffset = None, page: OldPageNo = None) -> Any:
+    """Stories, most recently active first (by their latest article), a page at a time: follow
+    `next` (and `previous`), in the body or the `Link` header."""
     w = window(ctx.settings.web.page_size, page=page, limit=limit, offset=offset)
-    rows = story_list(ctx.reader, limit=w.limit + 1, offset=w.offset)
-    return _page(request, ctx, rows, w)
+    at = _cursor(cursor)
+    keys = queries.story_positions(ctx.reader, limit=w.limit + 1, position=_position(ctx, at),
+                                   backward=bool(at and at.backward), offset=0 if at else w.offset)
+    shown = keyset_page(keys, at, w.limit, offset=0 if at else w.offset)
+    rows = queries.list_stories(ctx.reader, ids=[ident for _, ident in shown.keys], limit=None) if shown.keys else []
+    return _keyset_answer(request, response, ctx, shown, _in_order(rows, shown), w, at)
 
 
 @router.get("/stories/{story_id}", response_model=readmodels.StoryDetail, tags=["stories"],
-            responses=responses(*READ, 404, d404="No such story (or an id no row can have)."))
+            responses={**responses(*READ, 404, d404="No such story (or an id no row can have)."),
+                       **schemas.ok_example(schemas.STORY_EXAMPLE)})
 def api_story(ctx: Context, story_id: StoryId, lang: Lang = None) -> Any:
     """Every outlet's article on one event."""
     view = story_page(ctx.reader, story_id, target=target_language(ctx.settings, lang))
@@ -155,14 +220,19 @@ def api_sources(ctx: Context) -> Any:
 
 
 @router.get("/search", response_model=schemas.SearchPage, tags=["search"],
-            responses={**responses(*READ), **schemas.ok_example(schemas.SEARCH_PAGE_EXAMPLE)})
-def api_search(request: Request, ctx: Context, q: SearchQuery = "", limit: Limit = None, offset: Offset = None,
-               page: PageNo = None) -> Any:
-    """Full-text search over original and translated titles and texts (any words up to 300 characters)."""
+            responses={**responses(*READ), **schemas.ok_example(schemas.SEARCH_PAGE_EXAMPLE, paged=True)})
+def api_search(request: Request, response: Response, ctx: Context, q: SearchQuery = "", limit: Limit = None,
+               offset: Offset = None, page: PageNo = None) -> Any:
+    """Full-text search over original and translated titles and texts (any words up to 300 characters),
+    best match first. Ranked by relevance, so it pages by position (limit and offset, `next` and
+    `previous` links in the body and the `Link` header), not by cursor."""
     q = q.strip()
     w = window(ctx.settings.web.page_size, page=page, limit=limit, offset=offset)
     hits = search_results(ctx.reader, q, limit=w.limit + 1, offset=w.offset)
-    return _page(request, ctx, hits, w, q=q)
+    next_url, previous_url = links(request, w, len(hits) > w.limit, base=ctx.base_url(request))
+    _linked(response, next_url, previous_url)
+    return {"q": q, "items": hits[:w.limit], "limit": w.limit, "offset": w.offset, "next": next_url,
+            "previous": previous_url}
 
 
 # --- admin --------------------------------------------------------------------------------------

@@ -33,14 +33,18 @@ from babelwire.errors import ConfigError
 from babelwire.store.database import Store
 from babelwire.store.pages import RenderedPages
 from babelwire.store.queries import ReadStore
-from babelwire.web import api, feeds, pages
+from babelwire.web import api, apidocs, feeds, pages
+from babelwire.web.access import ApiAccess, ApiCors, ApiVersionAlias
 from babelwire.web.caching import ChangeClock, ConditionalCacheMiddleware, RouteTable, cancel_at_statements
 from babelwire.web.context import SourceAdmin, WebContext
+from babelwire.web.paging import API_PREFIX
 from babelwire.web.prerender import CODE_STAMP, BackgroundWarmer
 from babelwire.web.problems import (
+    READ_TOKEN_ANSWERS,
     ProblemDetails,
     ProblemOnlyMiddleware,
     allowed_methods,
+    declared,
     problem,
     validation_errors,
 )
@@ -59,6 +63,18 @@ CACHE_HEADERS = {
 }
 
 
+API_DESCRIPTION = (
+    "Machine-translated foreign-language news: articles with their originals, stories across outlets, source "
+    "health and full-text search.\n\n"
+    "**Version 1** lives under `/api/v1`; `/api` is an alias of the current version (the README's *API changelog* "
+    "lists every change). **Pages**: the article and story lists page by opaque keyset cursors — follow `next` "
+    "and `previous`, in the body or in the RFC 8288 `Link` header; items added meanwhile never make a page repeat "
+    "or skip one. `limit` is 1–100. Search, ranked by relevance, pages by `offset`. **Caching**: every GET "
+    "answers with an `ETag` and `Last-Modified` and honours `If-None-Match` (304). **Errors** are RFC 9457 "
+    "problem details (`application/problem+json`: type, title, status, detail, instance). **Access**: the "
+    "reader is public unless `[api] read_tokens` is set (then `Authorization: Bearer <token>`); rate limits "
+    "answer 429 with `Retry-After`; browser clients need their origin in `[api] cors_origins`."
+)
 _JSON_PATHS = ("/api/", "/feeds/", "/openapi.json")  # errors there are problem details, elsewhere HTML pages
 
 
@@ -132,11 +148,9 @@ def create_app(store: Store, settings: Settings, *, warm: bool = False, listen_h
 
     app = FastAPI(
         title="babelwire", version=__version__, lifespan=lifespan,
-        description="Machine-translated foreign-language news: articles with their originals, stories across "
-                    "outlets, source health and full-text search. Every list is paginated (limit/offset or page, "
-                    "with next links); every GET answers with an ETag and honours If-None-Match. Every error is "
-                    "RFC 9457 problem details (application/problem+json: type, title, status, detail, instance).",
-        # Swagger UI needs inline scripts from a CDN, which the Content-Security-Policy forbids.
+        description=API_DESCRIPTION,
+        # FastAPI's own /docs loads Swagger UI from a CDN with an inline script, which the
+        # Content-Security-Policy forbids: web.apidocs serves it from local files instead.
         docs_url=None, redoc_url=None, openapi_url="/openapi.json",
     )
     clock = ChangeClock(reader)
@@ -147,9 +161,12 @@ def create_app(store: Store, settings: Settings, *, warm: bool = False, listen_h
     app.include_router(api.router)
     app.include_router(api.admin)
     app.include_router(feeds.router)
+    if settings.api.docs:
+        app.include_router(apidocs.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # From the routers themselves: their routes carry the full paths (no prefix is added on include).
-    own_routes = [*pages.router.routes, *api.router.routes, *api.admin.routes, *feeds.router.routes]
+    own_routes = [*pages.router.routes, *api.router.routes, *api.admin.routes, *feeds.router.routes,
+                  *(apidocs.router.routes if settings.api.docs else [])]
 
     def error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
         if _wants_json(request):
@@ -193,12 +210,30 @@ def create_app(store: Store, settings: Settings, *, warm: bool = False, listen_h
         if app.openapi_schema is None:
             document = get_openapi(title=app.title, version=app.version, description=app.description,
                                    routes=app.routes, tags=api.TAGS)
-            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            components = document.setdefault("components", {})
+            schemas = components.setdefault("schemas", {})
             schemas["ProblemDetails"] = ProblemDetails.model_json_schema(
                 ref_template="#/components/schemas/{model}")
+            # The routes live under /api; integrators address them under /api/v1 (ApiVersionAlias).
+            document["paths"] = {API_PREFIX + path.removeprefix("/api") if path.startswith("/api/") else path:
+                                 operations for path, operations in document.get("paths", {}).items()}
+            if settings.api.read_tokens:
+                components.setdefault("securitySchemes", {})["readToken"] = {
+                    "type": "http", "scheme": "bearer", "description": "One of [api] read_tokens."}
+            limited = settings.api.anonymous_rate_limit or (settings.api.read_tokens and settings.api.rate_limit)
             for operations in document.get("paths", {}).values():
                 if "get" in operations:  # the conditional-GET headers ConditionalCacheMiddleware adds
-                    operations["get"]["responses"]["200"]["headers"] = CACHE_HEADERS
+                    operations["get"]["responses"]["200"].setdefault("headers", {}).update(CACHE_HEADERS)
+                for method, operation in operations.items():
+                    if settings.api.read_tokens and method == "get" and "security" not in operation:
+                        # (an admin GET keeps its own scheme: the admin token also reads)
+                        operation["security"] = [{"readToken": []}]
+                        for code, text in READ_TOKEN_ANSWERS.items():
+                            operation["responses"][str(code)] = declared(code, text)
+                    if limited:
+                        operation["responses"]["429"] = declared(429, "Too many requests from this token or "
+                                                                      "client: retry after Retry-After seconds.")
+                    operation["responses"] = dict(sorted(operation["responses"].items()))
                 for operation in operations.values():
                     for parameter in operation.get("parameters", []):
                         if parameter["name"] in api.ID_PARAMETERS:
@@ -216,10 +251,15 @@ def create_app(store: Store, settings: Settings, *, warm: bool = False, listen_h
 
     routes = RouteTable(own_routes)
     # Added last = outermost: security headers wrap every answer, 304s and refusals included; the
-    # Host is checked before anything reads it, ids before any query.
+    # Host is checked before anything reads it, CORS answers preflights, /api/v1 is mapped onto the
+    # routes, tokens and rate limits are checked before the cache can answer, ids before any query.
     app.add_middleware(ProblemOnlyMiddleware, prefixes=_JSON_PATHS)
     app.add_middleware(ConditionalCacheMiddleware, clock=clock, pages=rendered, routes=routes)
     app.add_middleware(IdRangeGuard, routes=routes, largest=store.max_id, not_found=not_found)
+    app.add_middleware(ApiAccess, settings=settings)
+    app.add_middleware(ApiVersionAlias)
+    if settings.api.cors_origins:
+        app.add_middleware(ApiCors, origins=settings.api.cors_origins)
     app.add_middleware(HostGuard, policy=policy)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

@@ -15,6 +15,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetails"}
+PATH_SCOPE_KEY = "babelwire.path"  # the path the client sent, when /api/v1 was mapped onto /api
+
+
+def client_path(scope: Scope) -> str:
+    """The path as the client sent it (``/api/v1/…`` or its alias ``/api/…``)."""
+    return str(scope.get(PATH_SCOPE_KEY) or scope.get("path", ""))
 
 
 class ProblemDetails(BaseModel):
@@ -35,10 +41,16 @@ def problem(request: Request, status: int, detail: str, *, headers: dict[str, st
             errors: list[dict[str, Any]] | None = None) -> JSONResponse:
     """The problem-details answer to ``request``."""
     body: dict[str, Any] = {"type": "about:blank", "title": _phrase(status), "status": status, "detail": detail,
-                            "instance": request.url.path}
+                            "instance": client_path(request.scope)}
     if errors is not None:
         body["errors"] = errors
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def problem_response(scope: Scope, status: int, detail: str, *, headers: dict[str, str] | None = None) -> JSONResponse:
+    """The same answer, for middleware that answers before a Request exists."""
+    return JSONResponse(problem_body(status, detail, client_path(scope)), status_code=status, headers=headers,
+                        media_type=PROBLEM_JSON)
 
 
 def problem_body(status: int, detail: str, path: str) -> dict[str, Any]:
@@ -82,7 +94,7 @@ class ProblemOnlyMiddleware:
                     return
                 status = held["status"]
                 detail = b"".join(text).decode("utf-8", "replace").strip()[:500] or _phrase(status)
-                body = json.dumps(problem_body(status, detail, scope.get("path", "")), ensure_ascii=False,
+                body = json.dumps(problem_body(status, detail, client_path(scope)), ensure_ascii=False,
                                   separators=(",", ":")).encode()
                 if scope.get("method") == "HEAD":
                     body = b""
@@ -126,6 +138,8 @@ _DESCRIPTIONS = {
     400: "Bad request: the Host header is not one the reader answers to.",
     401: "No admin token: send it as 'Authorization: Bearer <token>'.",
     403: "The admin API is off (no token configured), or the token is wrong.",
+    429: "Too many requests from this token or client ([api] rate_limit, anonymous_rate_limit): retry after "
+         "Retry-After seconds.",
     404: "Not found (also for an id no row can have: negative, or beyond the database's id range).",
     409: "This URL is already watched.",
     413: "The request body is larger than 16 KiB.",
@@ -140,6 +154,7 @@ _EXAMPLES = {
     403: "Wrong admin token.",
     404: "There is no page at this address.",
     409: "https://example.org/feed.xml is already a source (#3)",
+    429: "Too many requests: at most 600 a minute per token. Retry in 2 s.",
     422: "Invalid query limit: Input should be less than or equal to 100",
     500: "Something went wrong while preparing this answer. Try again later.",
     503: "This app was built without source management (babelwire serve and run provide it).",
@@ -157,7 +172,23 @@ def responses(*codes: int, **descriptions: str) -> dict[int | str, dict[str, Any
         if code < 400:
             declared[code] = {"description": text}
             continue
-        example = problem_body(code, _EXAMPLES.get(code, text), "/api/…")
+        example = problem_body(code, _EXAMPLES.get(code, text), "/api/v1/…")
         declared[code] = {"description": text,
                           "content": {PROBLEM_JSON: {"schema": PROBLEM_REF, "example": example}}}
+        if code == 429:
+            declared[code]["headers"] = {"Retry-After": RETRY_AFTER}
     return declared
+
+
+RETRY_AFTER = {"required": True, "schema": {"type": "integer", "minimum": 1},
+               "description": "Seconds to wait before the next request is allowed."}
+# Read routes' extra answers when [api] read_tokens is set (web.app adds them to the document).
+READ_TOKEN_ANSWERS = {
+    401: "No read token: send one of [api] read_tokens as 'Authorization: Bearer <token>'.",
+    403: "Unknown read token.",
+}
+
+
+def declared(code: int, description: str) -> dict[str, Any]:
+    """One error answer as ``responses`` declares it, with a description of its own."""
+    return responses(code, **{f"d{code}": description})[code]

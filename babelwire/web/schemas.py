@@ -7,30 +7,35 @@ from pydantic import BaseModel, Field
 
 from babelwire.store.readmodels import ArticleSummary, SearchHit, StorySummary
 
+_NEXT_DOC = "URL of the next page (a cursor link), null on the last; also the Link header's rel=\"next\"."
+_PREVIOUS_DOC = "URL of the previous page, null on the first; also the Link header's rel=\"prev\"."
+_OFFSET_DOC = "The offset asked for (deprecated offset/page paging); null on a page reached by cursor."
+
 
 class ArticlePage(BaseModel):
     items: list[ArticleSummary]
-    limit: int
-    offset: int
-    next: str | None = Field(description="URL of the next page, null on the last.")
-    previous: str | None
+    limit: int = Field(description="Items per page (at most 100).")
+    offset: int | None = Field(description=_OFFSET_DOC)
+    next: str | None = Field(description=_NEXT_DOC)
+    previous: str | None = Field(description=_PREVIOUS_DOC)
 
 
 class StoryPage(BaseModel):
     items: list[StorySummary]
-    limit: int
-    offset: int
-    next: str | None
-    previous: str | None
+    limit: int = Field(description="Items per page (at most 100).")
+    offset: int | None = Field(description=_OFFSET_DOC)
+    next: str | None = Field(description=_NEXT_DOC)
+    previous: str | None = Field(description=_PREVIOUS_DOC)
 
 
 class SearchPage(BaseModel):
     q: str
     items: list[SearchHit]
-    limit: int
-    offset: int
-    next: str | None
-    previous: str | None
+    limit: int = Field(description="Items per page (at most 100).")
+    offset: int = Field(description="Hits skipped: search is ranked by relevance and pages by position.")
+    next: str | None = Field(description="URL of the next page, null on the last; also the Link header's "
+                                         "rel=\"next\".")
+    previous: str | None = Field(description=_PREVIOUS_DOC)
 
 
 # An absolute http(s) URL in printable ASCII (non-ASCII percent-encoded): host name or IPv4 address
@@ -75,7 +80,7 @@ class CreatedSource(BaseModel):
 
 
 # --- examples of the list answers, for /openapi.json and the readers of /docs -----------------------
-_NEXT = "https://news.example.org/api/articles?limit=1&offset=1"
+_NEXT = "https://news.example.org/api/v1/articles?limit=1&cursor=AAEABdVl7uW9AAAAAAAAAAAq"
 ARTICLE_PAGE_EXAMPLE = {
     "items": [{"id": 42, "url": "https://www.lemonde.fr/international/article/2022/01/12/otan-russie.html",
                "title": "Divergences persistantes entre l'OTAN et la Russie",
@@ -84,7 +89,7 @@ ARTICLE_PAGE_EXAMPLE = {
                "engine": "ct2", "model": "opus-mt-fr-en", "first_seen_at": "2022-01-12T18:01:00+00:00",
                "published": "2022-01-12T17:31:00+00:00", "modified": None,
                "updated": "2022-01-12T20:00:00+00:00"}],
-    "limit": 1, "offset": 0, "next": _NEXT, "previous": None}
+    "limit": 1, "offset": None, "next": _NEXT, "previous": _NEXT.replace("AAEABdVl", "AQEABdVl")}
 STORY_PAGE_EXAMPLE = {
     "items": [{"id": 7, "title": "Divergences persistantes entre l'OTAN et la Russie",
                "start_at": "2022-01-12T17:31:00+00:00", "end_at": "2022-01-12T19:40:00+00:00", "article_count": 3,
@@ -104,6 +109,76 @@ SOURCES_EXAMPLE = [
      "article_errors": 0}]
 
 
-def ok_example(example: object, description: str = "Successful Response") -> dict[int | str, dict[str, object]]:
-    """The ``responses=`` entry giving a 200 answer its example."""
-    return {200: {"description": description, "content": {"application/json": {"example": example}}}}
+LINK_HEADER = {"schema": {"type": "string"}, "description": (
+    "RFC 8288 links to the neighbouring pages, when there are any: "
+    "<https://…/api/v1/articles?limit=20&cursor=…>; rel=\"next\", <…>; rel=\"prev\".")}
+
+
+def ok_example(example: object, description: str = "Successful Response", *,
+               paged: bool = False) -> dict[int | str, dict[str, object]]:
+    """The ``responses=`` entry giving a 200 answer its example (and, ``paged``, its Link header)."""
+    answer: dict[str, object] = {"description": description, "content": {"application/json": {"example": example}}}
+    if paged:
+        answer["headers"] = {"Link": LINK_HEADER}
+    return {200: answer}
+
+
+# --- examples of the detail answers ---------------------------------------------------------------
+_LABEL = "Machine translation (French → English) by ct2, model opus-mt-fr-en"
+ARTICLE_EXAMPLE = {
+    "id": 42, "url": "https://www.lemonde.fr/international/article/2022/01/12/otan-russie.html", "source": "Le Monde",
+    "source_id": 3, "story_id": 7, "language": "fr", "target": "en",
+    "title": "Divergences persistantes entre l'OTAN et la Russie",
+    "translated_title": "Persistent differences between NATO and Russia", "author": "Jean Dupont",
+    "authors": ["Jean Dupont"], "agency": None, "published": "2022-01-12T17:31:00+00:00", "modified": None,
+    "first_seen_at": "2022-01-12T18:01:00+00:00", "updated": "2022-01-12T20:00:00+00:00",
+    "translation": {"target": "en", "engine": "ct2", "model": "opus-mt-fr-en",
+                    "created_at": "2022-01-12T20:00:05+00:00", "label": _LABEL, "license": "CC-BY-4.0",
+                    "license_url": "https://creativecommons.org/licenses/by/4.0/",
+                    "attribution": "OPUS-MT, Helsinki-NLP", "model_url": "https://huggingface.co/Helsinki-NLP/opus-mt-fr-en",
+                    "title_flags": []},
+    "note": None, "available_targets": ["en"],
+    "blocks": [{"index": 0, "type": "paragraph",
+                "original": "Le Conseil OTAN-Russie s'est réuni mercredi à Bruxelles pendant quatre heures.",
+                "translated": "The NATO-Russia Council met in Brussels on Wednesday for four hours.", "flags": []},
+               {"index": 1, "type": "quote", "original": "« Nous avons des divergences importantes », a-t-il dit.",
+                "translated": "“We have significant differences,” he said.",
+                "flags": [{"name": "length", "description": "The translation is much shorter or longer than the "
+                                                           "original.", "evidence": ["length ratio 0.41"],
+                          "detail": "length ratio 0.41"}]}],
+    "figures": [], "revisions": [
+        {"number": 2, "fetched_at": "2022-01-12T20:00:00+00:00", "content_hash": "9f2c…", "targets": ["en"]},
+        {"number": 1, "fetched_at": "2022-01-12T18:01:00+00:00", "content_hash": "41ab…", "targets": ["en"]}]}
+STORY_EXAMPLE = {
+    "id": 7, "title": "Persistent differences between NATO and Russia", "start_at": "2022-01-12T17:31:00+00:00",
+    "end_at": "2022-01-12T19:40:00+00:00", "article_count": 2, "outlets": ["Der Spiegel", "Le Monde"],
+    "languages": ["de", "fr"],
+    "articles": [
+        {"id": 42, "url": "https://www.lemonde.fr/international/article/2022/01/12/otan-russie.html",
+         "source": "Le Monde", "language": "fr", "title": "Divergences persistantes entre l'OTAN et la Russie",
+         "translated_title": "Persistent differences between NATO and Russia", "translation_target": "en",
+         "published": "2022-01-12T17:31:00+00:00",
+         "lead": "The NATO-Russia Council met in Brussels on Wednesday for four hours.",
+         "quotes": [{"speaker": "Jens Stoltenberg", "text": "“We have significant differences,” he said."}]},
+        {"id": 45, "url": "https://www.spiegel.de/ausland/nato-russland-rat.html", "source": "Der Spiegel",
+         "language": "de", "title": "Nato-Russland-Rat ohne Durchbruch",
+         "translated_title": "NATO-Russia Council without a breakthrough", "translation_target": "en",
+         "published": "2022-01-12T19:40:00+00:00", "lead": "No rapprochement after four hours of talks in Brussels.",
+         "quotes": []}],
+    "timeline": [
+        {"at": "2022-01-12T17:31:00+00:00", "article_id": 42, "source": "Le Monde", "language": "fr",
+         "title": "Persistent differences between NATO and Russia", "revision": 1, "first_report": True,
+         "summary": "first report", "change": None},
+        {"at": "2022-01-12T19:40:00+00:00", "article_id": 45, "source": "Der Spiegel", "language": "de",
+         "title": "NATO-Russia Council without a breakthrough", "revision": 1, "first_report": False,
+         "summary": "published", "change": None},
+        {"at": "2022-01-12T20:00:00+00:00", "article_id": 42, "source": "Le Monde", "language": "fr",
+         "title": "Persistent differences between NATO and Russia", "revision": 2, "first_report": False,
+         "summary": "1 paragraph changed, 1 added",
+         "change": {"revision": 2, "at": "2022-01-12T20:00:00+00:00", "changed": 1, "added": 1, "removed": 0,
+                    "title_changed": False, "summary": "1 paragraph changed, 1 added"}}]}
+# An article not yet grouped: its story of one (id null).
+LONE_STORY_EXAMPLE = {
+    "id": None, "title": "Persistent differences between NATO and Russia", "start_at": "2022-01-12T17:31:00+00:00",
+    "end_at": "2022-01-12T17:31:00+00:00", "article_count": 1, "outlets": ["Le Monde"], "languages": ["fr"],
+    "articles": STORY_EXAMPLE["articles"][:1], "timeline": STORY_EXAMPLE["timeline"][:1]}

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
@@ -20,6 +21,7 @@ from babelwire.store.models import Source
 from tests.web.conftest import Newsroom
 
 TOKEN = "contract-token"
+EXAMPLED = {"articles", "article", "article_story", "stories", "story", "sources", "search"}
 EXAMPLES = 25  # per operation and generation mode: the whole module runs in well under a minute
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 FR = ["Les ministres se sont réunis mardi à Bruxelles.", "Ils ont signé un accord de 12 millions d'euros."]
@@ -58,12 +60,17 @@ def contract_app(store: Store, settings: Settings, newsroom: Newsroom) -> FastAP
     return create_app(store, settings, sources=OfflineSources(store, settings))
 
 
+def fuzz_schema(app: FastAPI, examples: int = EXAMPLES) -> Any:
+    """The app's served document, for schemathesis to fuzz in process with every check but response time."""
+    api = schemathesis.openapi.from_asgi("/openapi.json", app)
+    api.config.checks.update(excluded_check_names=["max_response_time"])  # every check but the timed one
+    api.config.generation.update(modes=list(GenerationMode), max_examples=examples, deterministic=True)
+    return api
+
+
 @pytest.fixture
 def api_schema(contract_app: FastAPI) -> Any:
-    api = schemathesis.openapi.from_asgi("/openapi.json", contract_app)
-    api.config.checks.update(excluded_check_names=["max_response_time"])  # every check but the timed one
-    api.config.generation.update(modes=list(GenerationMode), max_examples=EXAMPLES, deterministic=True)
-    return api
+    return fuzz_schema(contract_app)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
@@ -102,7 +109,7 @@ def test_sources_are_created_read_and_deleted_statefully(api_schema: Any, contra
     SourceLife.run(settings=settings(max_examples=EXAMPLES, derandomize=True, deadline=None, stateful_step_count=5,
                                      suppress_health_check=list(HealthCheck)))
     # The links were followed: sources were created, and one of them deleted by the id it came with.
-    assert ("POST", "/api/sources", 201) in calls and ("DELETE", "/api/sources/{source_id}", 204) in calls
+    assert ("POST", "/api/v1/sources", 201) in calls and ("DELETE", "/api/v1/sources/{source_id}", 204) in calls
 
 
 def test_a_source_added_through_the_api_is_listed_then_gone(contract_app: FastAPI) -> None:
@@ -124,7 +131,7 @@ def test_a_source_added_through_the_api_is_listed_then_gone(contract_app: FastAP
         assert gone.status_code == 404 and gone.headers["content-type"] == "application/problem+json"
         assert gone.json() == {"type": "about:blank", "title": "Not Found", "status": 404,
                                "detail": f"no source {source['id']}", "instance": f"/api/sources/{source['id']}"}
-        declared = document["paths"]["/api/sources/{source_id}"]["delete"]["responses"]
+        declared = document["paths"]["/api/v1/sources/{source_id}"]["delete"]["responses"]
         assert {"204", "401", "403", "404"} <= set(declared)
 
 
@@ -135,7 +142,11 @@ def test_every_api_operation_declares_its_errors_as_problem_details(contract_app
 
     with TestClient(contract_app) as client:
         document = client.get("/openapi.json").json()
-    served = {(method.lower(), route.path) for route in [*api.router.routes, *api.admin.routes]
+    # Every route under /api, whichever router brought it: each is served under /api/v1 too.
+    routes = [route for included in contract_app.routes for route in
+              getattr(getattr(included, "original_router", None), "routes", [included])]
+    served = {(method.lower(), "/api/v1" + route.path.removeprefix("/api")) for route in routes
+              if isinstance(route, APIRoute) and route.path.startswith("/api/")
               for method in route.methods if method != "HEAD"}
     declared = {(method, path) for path, operations in document["paths"].items() for method in operations}
     assert served == declared
@@ -155,6 +166,11 @@ def test_every_api_operation_declares_its_errors_as_problem_details(contract_app
             for code, answer in operation["responses"].items():
                 if int(code) >= 400:
                     assert list(answer["content"]) == ["application/problem+json"], (method, path, code)
+            if operation["operationId"] in EXAMPLED:  # a reader of /docs sees what an answer looks like
+                content = operation["responses"]["200"]["content"]["application/json"]
+                assert content.get("example") or content.get("examples"), (method, path)
+            if operation["operationId"] in ("articles", "stories", "search"):
+                assert "Link" in operation["responses"]["200"]["headers"], (method, path)
             for parameter in operation.get("parameters", []):
                 if parameter["name"] in api.ID_PARAMETERS:
                     integer = next(b for b in [parameter["schema"], *parameter["schema"].get("anyOf", [])]
@@ -164,6 +180,13 @@ def test_every_api_operation_declares_its_errors_as_problem_details(contract_app
 
 @pytest.mark.parametrize(("method", "path", "status"), [
     ("get", "/api/articles?limit=0", 422),
+    ("get", "/api/v1/articles?limit=0", 422),
+    ("get", "/api/v1/articles?cursor=not-a-cursor", 422),
+    ("get", "/api/v1/articles/12345", 404),
+    ("get", "/api/v1/stories/99999999999999999999", 404),
+    ("get", "/api/v1/nowhere", 404),
+    ("post", "/api/v1/articles", 405),
+    ("post", "/api/v1/sources", 401),
     ("get", "/api/articles/abc", 422),
     ("get", "/api/articles?lang=%3Cscript%3E", 422),
     ("get", "/api/articles/99999999999999999999", 404),
@@ -210,9 +233,12 @@ def test_a_refused_host_is_a_problem_under_api(contract_app: FastAPI) -> None:
 
 
 def test_the_documented_examples_are_valid_answers() -> None:
-    from babelwire.store.readmodels import SourceHealth
+    from babelwire.store.readmodels import ArticleDetail, SourceHealth, StoryDetail
     from babelwire.web import schemas
 
+    ArticleDetail.model_validate(schemas.ARTICLE_EXAMPLE)
+    StoryDetail.model_validate(schemas.STORY_EXAMPLE)
+    StoryDetail.model_validate(schemas.LONE_STORY_EXAMPLE)
     schemas.ArticlePage.model_validate(schemas.ARTICLE_PAGE_EXAMPLE)
     schemas.StoryPage.model_validate(schemas.STORY_PAGE_EXAMPLE)
     schemas.SearchPage.model_validate(schemas.SEARCH_PAGE_EXAMPLE)

@@ -216,7 +216,7 @@ def test_the_comparison_is_cached_and_follows_changes(client, ids, newsroom: New
 
 def test_the_openapi_schema_describes_the_comparison(client, ids):
     schema = client.get("/openapi.json").json()
-    answer = schema["paths"]["/api/stories/{story_id}/compare"]["get"]["responses"]["200"]
+    answer = schema["paths"]["/api/v1/stories/{story_id}/compare"]["get"]["responses"]["200"]
     assert answer["content"]["application/json"]["schema"]["$ref"].endswith("/StoryComparison")
     fact = schema["components"]["schemas"]["FactRow"]["properties"]
     assert {"only_one_outlet", "numbers_differ", "sentences", "compared_in"} <= set(fact)

@@ -199,6 +199,6 @@ def test_missing_and_malformed_addresses_are_404_pages(client):
 
 def test_openapi_describes_the_api(client):
     schema = client.get("/openapi.json").json()
-    assert {"/api/articles", "/api/articles/{article_id}", "/api/stories", "/api/stories/{story_id}",
-            "/api/sources", "/api/search"} <= set(schema["paths"])
+    assert {"/api/v1/articles", "/api/v1/articles/{article_id}", "/api/v1/stories", "/api/v1/stories/{story_id}",
+            "/api/v1/sources", "/api/v1/search"} <= set(schema["paths"])
     assert "ArticleDetail" in schema["components"]["schemas"]
