@@ -73,7 +73,7 @@ def article_story(request: Request, ctx: Context, article_id: int, lang: str | N
     if view is None:
         raise HTTPException(404, f"There is no article {article_id}.")
     return ctx.renderer.page(request, "story.html", s=view, target=target, lang_q=_lang_q(lang), page_lang=target,
-                             api_url=f"/api/articles/{article_id}/story{_lang_q(lang)}")
+                             api_url=f"/api/v1/articles/{article_id}/story{_lang_q(lang)}")
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
@@ -84,7 +84,7 @@ def story(request: Request, ctx: Context, story_id: int, lang: str | None = None
     if view is None:
         raise HTTPException(404, f"There is no story {story_id}.")
     return ctx.renderer.page(request, "story.html", s=view, target=target, lang_q=_lang_q(lang), page_lang=target,
-                             api_url=f"/api/stories/{story_id}{_lang_q(lang)}")
+                             api_url=f"/api/v1/stories/{story_id}{_lang_q(lang)}")
 
 
 @router.get("/stories/{story_id}/compare", response_class=HTMLResponse)
@@ -99,7 +99,7 @@ def story_compare(request: Request, ctx: Context, story_id: int, lang: str | Non
     return ctx.renderer.page(request, "compare.html", c=view, target=target, lang_q=_lang_q(lang), page_lang=target,
                              columns={a.id: a for a in view.articles},
                              positions={a.id: i for i, a in enumerate(view.articles, 1)},
-                             api_url=f"/api/stories/{story_id}/compare{_lang_q(lang)}")
+                             api_url=f"/api/v1/stories/{story_id}/compare{_lang_q(lang)}")
 
 
 @router.get("/sources", response_class=HTMLResponse)

@@ -114,3 +114,20 @@ def test_a_story_shows_each_article_in_the_translation_it_was_grouped_by(store, 
     assert shown == {first: ("Die Katze", "de"), second: ("The dog", "en")}
     asked = queries.story_detail(store, story_id=story, target="en")
     assert {a.id: a.translated_title for a in asked.articles} == {first: "The cat", second: "The dog"}
+
+
+def test_every_page_links_its_json_twin_under_the_current_api_version(client, newsroom: Newsroom) -> None:
+    import re
+
+    source = newsroom.source("Le Journal")
+    first = newsroom.article(source, "Le chat", ["Le chat dort."], translation=("The cat", ["The cat sleeps."]))
+    second = newsroom.article(source, "Le chien", ["Le chien dort."], translation=("The dog", ["The dog sleeps."]))
+    story = newsroom.story("Animals", [first, second])
+    for page in ("/", f"/articles/{first}", f"/stories/{story}", f"/articles/{first}/story", "/sources",
+                 "/search?q=cat"):
+        html = client.get(page).text
+        (twin,) = re.findall(r'Also as <a href="([^"]+)">JSON</a>', html)
+        twin = twin.replace("&amp;", "&")
+        assert twin.startswith("/api/v1/"), (page, twin)
+        answer = client.get(twin)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/json"), twin
