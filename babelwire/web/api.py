@@ -200,7 +200,8 @@ def api_story(ctx: Context, story_id: StoryId, lang: Lang = None) -> Any:
 
 
 @router.get("/stories/{story_id}/compare", response_model=readmodels.StoryComparison, tags=["stories"],
-            responses=responses(*READ, 404, d404="No such story, or a story with one outlet (nothing to compare)."))
+            responses={**responses(*READ, 404, d404="No such story, or a story with one outlet (nothing to compare)."),
+                       **schemas.ok_example(schemas.COMPARE_EXAMPLE)})
 def api_story_compare(ctx: Context, story_id: StoryId, lang: Lang = None) -> Any:
     """The outlets of a story side by side: headlines and leads, facts aligned sentence by sentence
     (what only one outlet reports marked), quotations by speaker, numbers that disagree."""
