@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlsplit, urlunsplit
 
 import typer
 from rich.markup import escape
@@ -113,6 +114,26 @@ def _offer_model(cfg: Settings, source: str, target: str, pull: bool | None) -> 
     console.print(f"installed {escape(str(path))}")
 
 
+# Settings whose values are secrets: `config show` says whether they are set, never what they are.
+_SECRETS = {("admin", "token"), ("api", "read_tokens"), ("mail", "password")}
+
+
+def _shown(section: str, name: str, value: Any) -> Any:
+    """A setting's value as `config show` prints it: secrets masked, a database URL without its password."""
+    value = shown_value(value)
+    if (section, name) in _SECRETS:
+        if isinstance(value, list):
+            return ["********" for _ in value]
+        return "********" if value else ""
+    if (section, name) == ("database", "url") and isinstance(value, str):
+        parts = urlsplit(value)
+        if parts.password:
+            port = f":{parts.port}" if parts.port else ""
+            netloc = f"{parts.username or ''}:********@{parts.hostname or ''}{port}"
+            return urlunsplit(parts._replace(netloc=netloc))
+    return value
+
+
 @config_app.command("show")
 def config_show(as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False) -> None:
     """Every setting: toml key, environment variable, default, current value."""
@@ -120,7 +141,8 @@ def config_show(as_json: Annotated[bool, typer.Option("--json", help="JSON outpu
     if as_json:
         print_json([
             {"setting": key, "env": env, "default": default, "doc": doc,
-             "current": shown_value(getattr(getattr(cfg, key.strip("[").split("] ")[0]), key.split("] ")[1]))}
+             "current": _shown(*key.strip("[").split("] "), getattr(getattr(cfg, key.strip("[").split("] ")[0]),
+                                                                  key.split("] ")[1]))}
             for key, env, default, doc in describe_settings()
         ])
         return
@@ -132,7 +154,7 @@ def config_show(as_json: Annotated[bool, typer.Option("--json", help="JSON outpu
         if section != shown_section:
             console.print(f"\n[{section}]", markup=False, style="bold")
             shown_section = section
-        current = repr(shown_value(getattr(getattr(cfg, section), name)))
+        current = repr(_shown(section, name, getattr(getattr(cfg, section), name)))
         changed = "" if current == default else f"   (default {default})"
         console.print(f"{name} = {current}{changed}", markup=False, soft_wrap=True)
         console.print(f"    {env}: {doc}", markup=False, style="dim")
