@@ -308,6 +308,8 @@ def article_detail(store: Store, article_id: int, *, target: str, diff: Differ |
         id=article_id, url=article.url, source=article.name, source_id=article.source_id, story_id=article.story_id,
         language=language, target=target, title=original.get("title") or article.title,
         translated_title=translated.get("title") if translated else None, author=original.get("author"),
+        authors=list(original.get("authors") or []), agency=original.get("agency"),
+        figures=_figures(original, translated),
         published=iso(article.published), modified=iso(article.modified), first_seen_at=iso(article.first_seen_at),
         updated=iso(newest.fetched_at if newest is not None else article.first_seen_at),
         translation=info, note=None if info is not None else _no_translation_note(language, target, available, reason),
