@@ -25,7 +25,17 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+)
 
 from babelwire.errors import ConfigError
 
@@ -72,6 +82,8 @@ def format_duration(seconds: float | timedelta) -> str:
 def shown_value(value: Any) -> Any:
     """A setting's value as babelwire.toml spells it (durations as ``"30m"``): what ``config show``
     prints and ``config show --json`` emits."""
+    if isinstance(value, SecretStr):  # secrets are never shown
+        return "********" if value.get_secret_value() else ""
     return format_duration(value) if isinstance(value, timedelta) else value
 
 
@@ -294,6 +306,34 @@ class BrokerSettings(_Section):
         "How often `babelwire scheduler` looks for stopped workers and work nobody holds."))
 
 
+class AlertSettings(_Section):
+    digest_every: DurationSetting = Field(_duration("1d"), ge=timedelta(0), description=(
+        "A watch's e-mail digest goes out at most this often (its first one this long after the watch was added)."))
+    webhook_retries: int = Field(5, ge=0, le=30, description="Retries of a failed webhook call or e-mail.")
+    retry_backoff: DurationSetting = Field(_duration("30s"), ge=timedelta(0), description=(
+        "Wait before the first retry of a failed delivery, doubled at each further one (at most 1h)."))
+    webhook_timeout: float = Field(10.0, gt=0, description="Seconds a webhook receiver has to answer.")
+
+
+#: The [mail] section: ``from`` is a Python keyword, so the model is built with create_model
+#: (read it as ``getattr(settings.mail, "from")``, or :func:`mail_sender`).
+MailSettings = create_model(
+    "MailSettings", __base__=_Section, __doc__="SMTP server for watch e-mails.",
+    host=(str, Field("", description="SMTP server for watch e-mails; empty: e-mail off.")),
+    port=(int, Field(587, ge=1, le=65535, description="SMTP port (587 submission, 25 relay, 465 is not supported).")),
+    starttls=(Flag, Field(True, description="Upgrade the connection with STARTTLS before logging in.")),
+    user=(str, Field("", description="SMTP user name; empty: no login.")),
+    password=(SecretStr, Field(SecretStr(""), description="SMTP password (never shown or logged).")),
+    timeout=(float, Field(30.0, gt=0, description="Seconds to wait for the SMTP server.")),
+    **{"from": (str, Field("babelwire@localhost", description="Sender address of watch e-mails."))},
+)
+
+
+def mail_sender(settings: Settings) -> str:
+    """The ``[mail] from`` address."""
+    return str(getattr(settings.mail, "from"))
+
+
 class Settings(_Section):
     home: Path
     fetch: FetchSettings = Field(default_factory=FetchSettings)
@@ -305,6 +345,8 @@ class Settings(_Section):
     api: ApiSettings = Field(default_factory=ApiSettings)
     stories: StorySettings = Field(default_factory=StorySettings)
     broker: BrokerSettings = Field(default_factory=BrokerSettings)
+    mail: MailSettings = Field(default_factory=MailSettings)  # type: ignore[valid-type]
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
 
     @property
     def config_path(self) -> Path:

@@ -127,10 +127,12 @@ class ReaderServer:
 def reader_app(store: Store, settings: Settings, *, host: str | None = None) -> Any:
     """The reader's FastAPI app for a store, listening on ``host`` (default ``[web] host``), a host
     name it answers to besides ``[web] allowed_hosts`` (any other Host header gets 400)."""
+    from babelwire.alerts.service import WatchService
     from babelwire.pipeline.subscriptions import SourceService
     from babelwire.web.app import create_app
 
-    return create_app(store, settings, warm=True, listen_host=host, sources=SourceService(store, settings))
+    return create_app(store, settings, warm=True, listen_host=host, sources=SourceService(store, settings),
+                      watches=WatchService(store, settings))
 
 
 def app_from_environment() -> Any:

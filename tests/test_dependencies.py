@@ -1,7 +1,7 @@
 """The dependency directions a newcomer can draw, checked on the imports so they stay true.
 
     cli, web, pipeline, demo, bench, evaluate  →  stage packages  →  store, document
-    (sources, fetch, extract, translate, stories)
+    (sources, fetch, extract, translate, stories, alerts)
 
 - the shared modules (document, errors, languages, flags, urls) import nothing of babelwire but errors;
 - stage packages never import the layers above them (cli, web, pipeline, demo, bench);
@@ -22,7 +22,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "babelwire"
 SHARED = {"document", "errors", "languages", "flags", "urls"}
 LAYERS_ABOVE = {"cli", "web", "pipeline", "demo", "bench", "server"}
-STAGES = {"sources", "fetch", "extract", "translate", "stories"}
+STAGES = {"sources", "fetch", "extract", "translate", "stories", "alerts"}
 
 
 def _modules() -> dict[str, Path]:

@@ -47,8 +47,29 @@ def serve_pages(server: LoopbackServer, pages: list[bytes]) -> str:
     return server.route("/sitemap.xml", Response(sitemap, headers={"Content-Type": "application/xml"}))
 
 
-def run_ingest_bench(dataset: Path, *, pages: int | None = None, workers: int | None = None) -> dict[str, Any]:
-    """Serve the pages on loopback, poll them into a fresh store, report throughput and memory."""
+#: Query shapes of the watches ``--watches N`` adds: names, words, phrases, AND/OR/NOT, languages.
+WATCH_QUERIES = (
+    "{name}", '"{name} {word}"', "{name} OR {word}", "{word} AND {name} NOT sport", "({name} OR {word}) lang:fr",
+    "{word2} {word}",
+)
+_WORDS = ("ministre", "election", "budget", "climat", "frontiere", "accord", "sommet", "greve", "vaccin", "tribunal",
+          "gouvernement", "entreprise", "marche", "police", "universite", "hopital", "energie", "banque")
+
+
+def bench_watches(count: int) -> list[str]:
+    """``count`` distinct watch queries of the shapes users write (made-up names, common news words)."""
+    queries = []
+    for i in range(count):
+        name = "Nom" + "".join("bdfgjklmnprtvz"[int(c)] + "ae"[k % 2] for k, c in enumerate(f"{i:04d}"))
+        queries.append(WATCH_QUERIES[i % len(WATCH_QUERIES)].format(
+            name=name, word=_WORDS[i % len(_WORDS)], word2=_WORDS[(i * 7 + 3) % len(_WORDS)]))
+    return queries
+
+
+def run_ingest_bench(dataset: Path, *, pages: int | None = None, workers: int | None = None,
+                     watches: int = 0) -> dict[str, Any]:
+    """Serve the pages on loopback, poll them into a fresh store, report throughput and memory;
+    ``watches``: that many watches are matched against every article (the notify stage) too."""
     from babelwire.pipeline.local import poll
     from babelwire.pipeline.subscriptions import add_source
     from babelwire.store import Store
@@ -69,6 +90,11 @@ def run_ingest_bench(dataset: Path, *, pages: int | None = None, workers: int | 
         settings = load_settings(home, environ=env)
         store = Store(settings.database_url)
         add_source(store, settings, sitemap_url, "sitemap", name="bench")
+        if watches:
+            from babelwire.store.watches import add_watch
+
+            for i, query in enumerate(bench_watches(watches)):
+                add_watch(store, name=f"watch-{i}", query=query)
         start = time.perf_counter()
         summary = poll(store, settings)
         seconds = time.perf_counter() - start
@@ -79,6 +105,9 @@ def run_ingest_bench(dataset: Path, *, pages: int | None = None, workers: int | 
         "articles stored": summary.new + summary.updated + summary.unchanged,
         "pages failed (no article text etc.)": summary.failed,
         "workers": workers,
+        "watches": watches,
+        "watch matches": summary.alerts.matched,
+        "notify seconds": round(summary.alerts.seconds, 2),
         "seconds": round(seconds, 2),
         "pages/minute": round(len(html) / seconds * 60, 1),
         "peak RSS MiB": round(peak_kib / 1024, 1),

@@ -12,6 +12,7 @@
     stories.py      story list/show
     models.py       models pull/import/list/...
     glossary.py     glossary ...
+    watch.py        watch add/list/show/remove/test
     evaluation.py   eval extraction/translation/stories
     benchmarks.py   bench ingest/translate/text/stories/web/scale
     app.py          the Typer app, its groups, and the helpers and option checks the modules share
@@ -36,6 +37,7 @@ from babelwire.cli import (  # noqa: F401
     stories,
     models,
     glossary,
+    watch,
     evaluation,
     benchmarks,
 )

@@ -29,13 +29,15 @@ def bench_ingest(
         "../shared/data/extraction-dev"),
     pages: Annotated[int | None, typer.Option("--pages", help="Serve only N pages.")] = None,
     workers: Annotated[int | None, typer.Option("--workers", help="Fetch/extract workers.")] = None,
+    watches: Annotated[int, typer.Option("--watches", min=0, max=100_000,
+                                         help="Match every article against N watches too.")] = 0,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Pages/minute and peak memory of fetch + extract + store, pages served from loopback."""
     from babelwire.bench.ingest import run_ingest_bench
 
     _check_dataset(dataset)
-    result = run_ingest_bench(dataset, pages=pages, workers=workers)
+    result = run_ingest_bench(dataset, pages=pages, workers=workers, watches=watches)
     if as_json:
         print_json(result)
         return

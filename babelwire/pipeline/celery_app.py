@@ -61,6 +61,7 @@ from babelwire.pipeline.ingest import (
     queue_refreshes,
     record_error,
 )
+from babelwire.pipeline.notify import notify, notify_pending
 from babelwire.pipeline.translation import pending_jobs, pending_revision_ids, translate_pending
 from babelwire.store import Store
 from babelwire.store.database import OperationalError
@@ -304,6 +305,8 @@ def ingest_item_task(item_id: int) -> dict[str, Any]:
         elif outcome.revision_id and ctx.settings.stories.enabled and outcome.article_id and pending_articles(
                 ctx.store, ctx.settings, among=[outcome.article_id]):
             ctx.dispatcher.grouping([outcome.revision_id])  # already in the target language
+        elif outcome.revision_id:
+            ctx.dispatcher.notify()  # nothing to translate or group: straight to the watches
     finally:
         ctx.leases.release("ingest", [item_id])
     return {"status": outcome.status, "article_id": outcome.article_id, "revision_id": outcome.revision_id}
@@ -324,6 +327,8 @@ def translate_revisions_task(revision_ids: list[int]) -> dict[str, Any]:
             ctx.leases.release("translating", claimed)
         if claimed and ctx.settings.stories.enabled:
             ctx.dispatcher.grouping(claimed)
+        elif claimed:
+            ctx.dispatcher.notify()
     finally:
         ctx.leases.release("translate", revision_ids)
     log.info("translated %d revisions (%d sentences, %d from memory, %d failed)", summary.translated,
@@ -338,7 +343,17 @@ def group_stories_task(revision_ids: list[int]) -> dict[str, Any]:
     ctx.leases.release("group", [0])  # a grouping sent from now on sees what this one misses
     placed = regroup_pending(ctx.store, ctx.settings, updated=articles_of_revisions(ctx.store, revision_ids))
     log.info("grouped %d articles into stories", placed)
+    ctx.dispatcher.notify()  # the watches see the article with its story
     return {"placed": placed}
+
+
+@app.task(name="babelwire.notify", **TASK_OPTIONS)
+def notify_task() -> dict[str, Any]:
+    """Match the revisions not matched yet against every watch; send the alerts that are due."""
+    ctx = _context
+    ctx.leases.release("notify", [0])  # a notify sent from now on sees what this one misses
+    summary = notify(ctx.store, ctx.settings)
+    return {"scanned": summary.scanned, "matched": summary.matched, "sent": summary.sent, "failed": summary.failed}
 
 
 def enqueue_poll(settings: Settings, store: Store, *, all_sources: bool = False) -> dict[str, int]:
@@ -352,7 +367,7 @@ def enqueue_poll(settings: Settings, store: Store, *, all_sources: bool = False)
 def _resend_pending(settings: Settings, store: Store) -> dict[str, int]:
     dispatcher = _context.dispatcher
     leases = _context.leases
-    sent = {"ingests": 0, "translations": 0, "groupings": 0}
+    sent = {"ingests": 0, "translations": 0, "groupings": 0, "notifications": 0}
     # Re-send only when a stage's queue is empty: then whatever is pending and not leased was
     # lost (broker restart, crash between a commit and a send); a busy queue will reach it.
     if queue_length(leases.client, TASK_QUEUES["babelwire.ingest_item"]) == 0:
@@ -364,6 +379,8 @@ def _resend_pending(settings: Settings, store: Store) -> dict[str, int]:
     if settings.stories.enabled and queue_length(leases.client, TASK_QUEUES["babelwire.group_stories"]) == 0 \
             and pending_articles(store, settings, limit=1):
         sent["groupings"] = int(dispatcher.grouping())
+    if queue_length(leases.client, TASK_QUEUES["babelwire.notify"]) == 0 and notify_pending(store):
+        sent["notifications"] = int(dispatcher.notify())
     return sent
 
 
@@ -377,6 +394,8 @@ def _still_pending(store: Store, settings: Settings, kind: str, ids: list[int]) 
         found = existing_sources(store, ids)
     elif kind == "group":
         found = set(ids) if settings.stories.enabled and pending_articles(store, settings, limit=1) else set()
+    elif kind == "notify":
+        found = set(ids) if notify_pending(store) else set()
     else:
         found = set()
     return [i for i in ids if i in found]
@@ -396,7 +415,8 @@ def recover_lost_work(settings: Settings, store: Store) -> list[StoppedWorker]:
                               timeout=lease_timeout(settings))
     send = {"ingest": _context.dispatcher.ingests, "translate": _context.dispatcher.translations,
             "translating": _context.dispatcher.translations, "list": _context.dispatcher.listings,
-            "group": lambda ids: [0] if _context.dispatcher.grouping() else []}
+            "group": lambda ids: [0] if _context.dispatcher.grouping() else [],
+            "notify": lambda ids: [0] if _context.dispatcher.notify() else []}
     for kind, pairs in sweep.orphans.items():
         if kind not in send:
             continue
@@ -505,6 +525,8 @@ def run_worker(
         # Grouping follows translation and is cheap, so a translate worker also consumes ``group``
         # (a dedicated `--queues group` worker may share the queue: placements are serialised).
         queues.append("group")
+    if "group" in queues and "notify" not in queues:
+        queues.append("notify")  # matching watches follows grouping and is cheap too
     configure(settings)
     if settings.database_url.startswith("sqlite"):
         log.warning("the store is SQLite (%s): fine on one machine; workers on other machines need "

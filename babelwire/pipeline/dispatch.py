@@ -75,19 +75,21 @@ UNACKED, UNACKED_INDEX = "unacked", "unacked_index"
 #: Stage → Celery queue. ``ingest_item`` fetches, extracts and stores in one task (the raw page is
 #: never stored, so a separate extract task would ship HTML through the broker); ``extract`` is
 #: declared so fetch workers can already listen on it.
-QUEUES = ("fetch", "extract", "translate", "group")
+QUEUES = ("fetch", "extract", "translate", "group", "notify")
 TASK_QUEUES = {
     "babelwire.list_source": "fetch",
     "babelwire.ingest_item": "fetch",
     "babelwire.translate_revisions": "translate",
     "babelwire.group_stories": "group",
+    "babelwire.notify": "notify",
 }
 #: Lease kind of a message → its task (``translating`` is a claim, not a message).
 KIND_TASKS = {"list": "babelwire.list_source", "ingest": "babelwire.ingest_item",
-              "translate": "babelwire.translate_revisions", "group": "babelwire.group_stories"}
+              "translate": "babelwire.translate_revisions", "group": "babelwire.group_stories",
+              "notify": "babelwire.notify"}
 #: Lease kind → the name its work has in scheduler counts and ``babelwire status``.
 STAGES = {"list": "listings", "ingest": "ingests", "translate": "translations", "translating": "translations",
-          "group": "groupings"}
+          "group": "groupings", "notify": "notifications"}
 
 # Replace a lease only if it still has the value we saw (ARGV[1]; '' = absent): ARGV[2] is the new
 # value ('' = delete), ARGV[3] its TTL in ms. 1 when replaced.
@@ -111,6 +113,8 @@ def lease_of(task: str | None, args: Sequence[Any] | None) -> tuple[str, list[in
             return "translate", [int(r) for r in args[0]]
         if task == "babelwire.group_stories":
             return "group", [0]
+        if task == "babelwire.notify":
+            return "notify", [0]
     except (TypeError, ValueError, IndexError, KeyError):
         return None
     return None
@@ -489,6 +493,14 @@ class Dispatcher:
                            queue=TASK_QUEUES["babelwire.group_stories"])
         return True
 
+    def notify(self) -> bool:
+        """Send one ``notify`` (match new revisions against the watches, deliver what is due) unless
+        one is already queued: it works on everything pending, so one in flight is enough."""
+        if not self.leases.take("notify", [0]):
+            return False
+        self.app.send_task("babelwire.notify", queue=TASK_QUEUES["babelwire.notify"])
+        return True
+
     def send(self, kind: str, ids: Sequence[int], *, chunk: int = 32) -> list[int]:
         """Send the messages of lease ``kind`` for ``ids``, whose ``sent`` leases the caller holds
         (just taken, or renewed by :func:`reclaim_lost_sends`)."""
@@ -500,6 +512,9 @@ class Dispatcher:
         elif kind == "group":
             for _ in ids[:1]:
                 self.app.send_task("babelwire.group_stories", args=[[]], queue=TASK_QUEUES["babelwire.group_stories"])
+        elif kind == "notify":
+            for _ in ids[:1]:
+                self.app.send_task("babelwire.notify", queue=TASK_QUEUES["babelwire.notify"])
         else:
             task = KIND_TASKS[kind]
             for item in ids:

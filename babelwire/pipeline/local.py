@@ -19,6 +19,7 @@ from babelwire.pipeline.ingest import (
     pending_items,
     queue_refreshes,
 )
+from babelwire.pipeline.notify import NotifySummary, notify
 from babelwire.pipeline.translation import TranslateSummary, pending_jobs, translate_pending
 from babelwire.store import Store
 from babelwire.stories.grouping import articles_of_revisions, regroup_pending
@@ -61,6 +62,7 @@ class PollSummary:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (url or source, reason)
     translation: TranslateSummary = field(default_factory=TranslateSummary)
     grouped: int = 0
+    alerts: NotifySummary = field(default_factory=NotifySummary)
 
     def count(self, outcome: IngestOutcome) -> None:
         if outcome.status == "gone":
@@ -133,6 +135,7 @@ def poll(
         if settings.stories.enabled:
             summary.grouped = regroup_pending(store, settings,
                                               updated=articles_of_revisions(store, summary.new_revisions))
+        summary.alerts = notify(store, settings)  # watches: match the new revisions, send what is due
     finally:
         if own_fetcher:
             fetcher.close()

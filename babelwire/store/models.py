@@ -286,3 +286,73 @@ class GlossaryEntry(Base):
     translation: Mapped[str] = mapped_column(String(300))
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Watch(Base):
+    """A named query over every article, in the original and its translations, with where its
+    matches go (Atom feed, webhook, e-mail); migration 0009."""
+
+    __tablename__ = "watches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    query: Mapped[str] = mapped_column(Text)
+    source_ids: Mapped[list[int] | None] = mapped_column(JSON)  # only these outlets (None: all)
+    languages: Mapped[list[str] | None] = mapped_column(JSON)  # only these original languages (None: all)
+    private: Mapped[bool] = mapped_column(Boolean, default=False)
+    feed_token: Mapped[str | None] = mapped_column(String(64))  # private watches: in the feed's URL
+    webhook_url: Mapped[str | None] = mapped_column(String(2048))
+    webhook_secret: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    email_mode: Mapped[str | None] = mapped_column(String(16))  # immediate | digest
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WatchMatch(Base):
+    """One article revision a watch matched: recorded once per watch and revision, and only for a
+    revision that brings terms the article's earlier matches did not have."""
+
+    __tablename__ = "watch_matches"
+    __table_args__ = (
+        UniqueConstraint("watch_id", "revision_id"),
+        Index("ix_watch_matches_watch_matched_at", "watch_id", "matched_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    watch_id: Mapped[int] = mapped_column(ForeignKey("watches.id", ondelete="CASCADE"))
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id", ondelete="CASCADE"))
+    matched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # {"terms": [query terms matched], "original": [words as written], "translation": [words as translated]}
+    terms: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class WatchScan(Base):
+    """A revision the notify stage has matched against every watch (so it is matched once)."""
+
+    __tablename__ = "watch_scans"
+
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id", ondelete="CASCADE"), primary_key=True)
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WatchDelivery(Base):
+    """One match to send through one channel (webhook, mail, digest): pending until sent, retried
+    with backoff, failed after the last attempt."""
+
+    __tablename__ = "watch_deliveries"
+    __table_args__ = (
+        UniqueConstraint("match_id", "channel"),
+        Index("ix_watch_deliveries_status_next", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("watch_matches.id", ondelete="CASCADE"))
+    watch_id: Mapped[int] = mapped_column(ForeignKey("watches.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))  # webhook | mail | digest
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -34,9 +34,10 @@ from babelwire.store.database import Store
 from babelwire.store.pages import RenderedPages
 from babelwire.store.queries import ReadStore
 from babelwire.web import api, apidocs, feeds, pages
+from babelwire.web import watches as watch_pages
 from babelwire.web.access import ApiAccess, ApiCors, ApiVersionAlias
 from babelwire.web.caching import ChangeClock, ConditionalCacheMiddleware, RouteTable, cancel_at_statements
-from babelwire.web.context import SourceAdmin, WebContext
+from babelwire.web.context import SourceAdmin, WatchAdmin, WebContext
 from babelwire.web.paging import API_PREFIX
 from babelwire.web.prerender import CODE_STAMP, BackgroundWarmer
 from babelwire.web.problems import (
@@ -116,11 +117,12 @@ class IdRangeGuard:
 
 
 def create_app(store: Store, settings: Settings, *, warm: bool = False, listen_host: str | None = None,
-               sources: SourceAdmin | None = None) -> FastAPI:
+               sources: SourceAdmin | None = None, watches: WatchAdmin | None = None) -> FastAPI:
     """The FastAPI application serving the reader for ``store``; with ``warm``, a background thread
     keeps the newest ``[web] prerender`` articles' and stories' pages pre-rendered. ``listen_host``
     (default ``[web] host``) is the address the server listens on, one of the hosts it answers to.
-    ``sources`` adds and removes sources for the admin API (without it, the admin API is off)."""
+    ``sources`` adds and removes sources for the admin API (without it, the admin API is off);
+    ``watches`` adds and tries watches (without it, those two admin routes answer 503)."""
     try:
         policy = HostPolicy(settings.web.allowed_hosts, base_url=settings.web.base_url,
                             listen_host=settings.web.host if listen_host is None else listen_host)
@@ -156,17 +158,20 @@ def create_app(store: Store, settings: Settings, *, warm: bool = False, listen_h
     clock = ChangeClock(reader)
     app.state.pages = rendered
     app.state.web = WebContext(store=store, reader=reader, settings=settings, renderer=Renderer(), clock=clock,
-                               sources=sources)
+                               sources=sources, watches=watches)
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(api.admin)
     app.include_router(feeds.router)
+    app.include_router(watch_pages.router)
+    app.include_router(watch_pages.admin)
     if settings.api.docs:
         app.include_router(apidocs.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # From the routers themselves: their routes carry the full paths (no prefix is added on include).
     own_routes = [*pages.router.routes, *api.router.routes, *api.admin.routes, *feeds.router.routes,
-                  *(apidocs.router.routes if settings.api.docs else [])]
+                  *(apidocs.router.routes if settings.api.docs else []), *watch_pages.router.routes,
+                  *watch_pages.admin.routes]
 
     def error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
         if _wants_json(request):
@@ -254,7 +259,9 @@ def create_app(store: Store, settings: Settings, *, warm: bool = False, listen_h
     # Host is checked before anything reads it, CORS answers preflights, /api/v1 is mapped onto the
     # routes, tokens and rate limits are checked before the cache can answer, ids before any query.
     app.add_middleware(ProblemOnlyMiddleware, prefixes=_JSON_PATHS)
-    app.add_middleware(ConditionalCacheMiddleware, clock=clock, pages=rendered, routes=routes)
+    # The watch admin API answers per token: never from the cache.
+    app.add_middleware(ConditionalCacheMiddleware, clock=clock, pages=rendered, routes=routes,
+                       skip=("/static/", "/api/watches"))
     app.add_middleware(IdRangeGuard, routes=routes, largest=store.max_id, not_found=not_found)
     app.add_middleware(ApiAccess, settings=settings)
     app.add_middleware(ApiVersionAlias)

@@ -25,6 +25,15 @@ class SourceAdmin(Protocol):
     def remove(self, source_id: int) -> bool: ...
 
 
+class WatchAdmin(Protocol):
+    """What the admin API needs to add and try watches (``alerts.service.WatchService``, handed in
+    like ``SourceAdmin``: web reads through the store and never parses a watch query itself)."""
+
+    def add(self, name: str, query: str, **options: Any) -> Any: ...
+
+    def test(self, query: str, **options: Any) -> list[Any]: ...
+
+
 @dataclass
 class WebContext:
     store: Store  # the writing store (admin API only)
@@ -33,6 +42,7 @@ class WebContext:
     renderer: Renderer
     clock: ChangeClock
     sources: SourceAdmin | None = None  # None: the admin API answers 503
+    watches: WatchAdmin | None = None  # None: adding and trying watches answers 503
 
     def base_url(self, request: Request) -> str:
         """The public URL of the reader: [web] base_url, else the one the request came to, as

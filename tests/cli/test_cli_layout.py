@@ -20,7 +20,7 @@ from babelwire.store.models import ErrorRecord, Source, utcnow
 runner = CliRunner()
 
 TOP_LEVEL = ["init", "poll", "errors", "extract", "translate", "serve", "run", "demo", "render", "worker", "scheduler",
-             "status", "source", "article", "eval", "bench", "config", "models", "story", "glossary"]
+             "status", "source", "article", "eval", "bench", "config", "models", "story", "glossary", "watch"]
 GROUPS = {
     "source": ["add", "edit", "list", "remove", "import", "export"],
     "article": ["list", "show"],
@@ -28,6 +28,7 @@ GROUPS = {
     "bench": ["ingest", "translate", "text", "stories", "web", "firstview", "scale"],
     "config": ["show"],
     "story": ["list", "show"],
+    "watch": ["add", "list", "show", "remove", "test"],
 }
 
 

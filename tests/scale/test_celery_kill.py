@@ -84,7 +84,8 @@ def test_worker_killed_mid_task_loses_and_duplicates_nothing(
         assert session.scalar(select(func.max(Revision.number))) == 1
     # A scheduler tick afterwards finds nothing left to send.
     workers.stop()
-    assert enqueue_poll(settings, store) == {"listings": 0, "ingests": 0, "translations": 0, "groupings": 0}
+    assert enqueue_poll(settings, store) == {"listings": 0, "ingests": 0, "translations": 0, "groupings": 0,
+                                            "notifications": 0}
 
     # The same site through the local runner (SQLite) gives the same articles, titles and hashes.
     local_settings = load_settings(home, environ={

@@ -68,7 +68,7 @@ def test_translate_workers_translate_every_new_revision_once(
     status = collect_status(store, settings)
     assert status["runner"] == "celery" and status["broker_error"] is None
     assert len(status["workers"]) == 3
-    assert set(status["queues"]) == {"fetch", "extract", "translate", "group"}
+    assert set(status["queues"]) == {"fetch", "extract", "translate", "group", "notify"}
     assert status["fetch_queue"] == {"pending": 0, "given_up": 0} and status["translations_pending"] == 0
     store.close()
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from babelwire.alerts.service import WatchService
 from babelwire.config import Settings, load_settings
 from babelwire.document import Document
 from babelwire.pipeline.subscriptions import SourceService
@@ -124,5 +125,6 @@ def newsroom(store: Store) -> Newsroom:
 def client(store: Store, settings: Settings) -> Iterator[TestClient]:
     from babelwire.web.app import create_app
 
-    with TestClient(create_app(store, settings, sources=SourceService(store, settings))) as test_client:
+    with TestClient(create_app(store, settings, sources=SourceService(store, settings),
+                               watches=WatchService(store, settings))) as test_client:
         yield test_client

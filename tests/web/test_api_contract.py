@@ -13,7 +13,9 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from babelwire.alerts.service import WatchService
 from babelwire.config import Settings
 from babelwire.pipeline.subscriptions import SourceService, add_source, source_health
 from babelwire.store import Store
@@ -58,7 +60,7 @@ def contract_app(store: Store, settings: Settings, newsroom: Newsroom) -> FastAP
 
     _fill(newsroom)
     settings.admin.token = TOKEN
-    return create_app(store, settings, sources=OfflineSources(store, settings))
+    return create_app(store, settings, sources=OfflineSources(store, settings), watches=WatchService(store, settings))
 
 
 def fuzz_schema(app: FastAPI, examples: int = EXAMPLES) -> Any:
@@ -82,7 +84,10 @@ schema = schemathesis.pytest.from_fixture("api_schema")
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                  HealthCheck.function_scoped_fixture])
 def test_every_operation_keeps_its_contract(case: Any) -> None:
-    case.call_and_validate(headers=AUTH)
+    # A schema-valid string can be an invalid watch query (an unclosed parenthesis): that is the
+    # documented 422 with the position of the error, not a rejected valid request.
+    query_syntax = [positive_data_acceptance] if (case.method, case.path) == ("POST", "/api/v1/watches") else None
+    case.call_and_validate(headers=AUTH, excluded_checks=query_syntax)
 
 
 def test_sources_are_created_read_and_deleted_statefully(api_schema: Any, contract_app: FastAPI) -> None:

@@ -24,8 +24,10 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy import func, select, text
 
+from babelwire.alerts.service import WatchService
 from babelwire.config import Settings, load_settings
 from babelwire.demo import run_demo
 from babelwire.pipeline.subscriptions import SourceService
@@ -100,7 +102,8 @@ def demo_app(demo_store: Store, tmp_path: Path) -> FastAPI:
     from babelwire.web.app import create_app
 
     settings = _settings(tmp_path)
-    return create_app(demo_store, settings, sources=OfflineSources(demo_store, settings))
+    return create_app(demo_store, settings, sources=OfflineSources(demo_store, settings),
+                      watches=WatchService(demo_store, settings))
 
 
 def test_the_demo_store_holds_real_articles(demo_store: Store) -> None:
@@ -125,7 +128,10 @@ demo_contract = schemathesis.pytest.from_fixture("demo_schema")
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
 )
 def test_every_operation_keeps_its_contract_on_the_demo_store(case: Any) -> None:
-    case.call_and_validate(headers=AUTH)
+    # A schema-valid string can be an invalid watch query (an unclosed parenthesis): that is the
+    # documented 422 with the position of the error, not a rejected valid request.
+    query_syntax = [positive_data_acceptance] if (case.method, case.path) == ("POST", "/api/v1/watches") else None
+    case.call_and_validate(headers=AUTH, excluded_checks=query_syntax)
 
 
 def test_walking_the_demo_articles_by_cursor(demo_app: FastAPI) -> None:
@@ -153,7 +159,8 @@ def probing_app(demo_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr("babelwire.fetch.guard.socket.getaddrinfo", no_dns)
     settings = _settings(tmp_path)
-    return create_app(demo_store, settings, sources=SourceService(demo_store, settings))
+    return create_app(demo_store, settings, sources=SourceService(demo_store, settings),
+                      watches=WatchService(demo_store, settings))
 
 
 def test_a_url_the_probe_cannot_use_is_the_declared_422(probing_app: FastAPI) -> None:
