@@ -69,9 +69,14 @@ def marked_html(fragment: str | None) -> Markup:
     return Markup("".join(out))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def search(store: Store, q: str, *, limit: int = 30, offset: int = 0) -> list[dict[str, Any]]:
     """Articles matching ``q``, best first, one hit per article with the matching language and a
-    highlighted snippet: [{article_id, lang, title, snippet (HTML), score}]."""
+    highlighted snippet: [{article_id, lang, title, snippet (HTML), score}]. Control characters in
+    ``q`` are spaces (PostgreSQL refuses a NUL in any text; no text indexed holds one)."""
+    q = _CONTROL.sub(" ", q)
     if store.is_sqlite:
         return _search_sqlite(store, q, limit, offset)
     return _search_postgresql(store, q, limit, offset)

@@ -80,3 +80,13 @@ def test_search_page_and_api(store, room, tmp_path):
         for q in HOSTILE_QUERIES[:8]:
             assert client.get("/search", params={"q": q}).status_code == 200
             assert client.get("/api/search", params={"q": q}).status_code == 200
+
+
+def test_control_characters_in_a_search_are_spaces_on_both_databases(client, newsroom) -> None:
+    """PostgreSQL refuses a NUL in any text: a query holding one is searched without it (page and
+    API), never a 500."""
+    source = newsroom.source("Le Journal")
+    newsroom.article(source, "Le chat du maire", ["Le chat du maire dort."], translation=("The cat", ["It sleeps."]))
+    api = client.get("/api/v1/search", params={"q": "chat\x00"})
+    assert api.status_code == 200 and [hit["title"] for hit in api.json()["items"]] == ["Le chat du maire"]
+    assert client.get("/search", params={"q": "\x00chat\x1f"}).status_code == 200
