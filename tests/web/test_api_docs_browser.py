@@ -11,9 +11,10 @@ from babelwire.config import load_settings
 from babelwire.server import ReaderServer
 from babelwire.store import Store
 from babelwire.web.app import create_app
-from tests.browser.chromium import ARGS, CHROMIUM, WIDE, sync_api
+from tests.browser.chromium import ARGS, CHROMIUM, WIDE, on_own_thread, sync_api
 
 
+@on_own_thread
 def test_swagger_ui_runs_under_the_csp_from_local_files(home: Path) -> None:
     home.mkdir(parents=True, exist_ok=True)
     settings = load_settings(home)
