@@ -83,6 +83,13 @@ class Article:
     original: str
     translations: Sequence[str] = ()
 
+    @classmethod
+    def of(cls, item: Any) -> Article:
+        """From a stored revision to match (``store.watches``: source, language, document and
+        translated documents)."""
+        return cls(item.source_id, item.source_name, item.language, document_text(item.document),
+                   [document_text(t) for t in item.translations])
+
     def __post_init__(self) -> None:
         self.indexes = [TextIndex(self.original), *(TextIndex(t) for t in self.translations)]
         self._found: dict[Term, tuple[list[str], list[str]]] = {}

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from babelwire.alerts.matching import Article, compile_watch, document_text
+from babelwire.alerts.matching import Article, compile_watch
 from babelwire.alerts.query import QueryError, parse
 from babelwire.alerts.webhook import check_webhook_url
 from babelwire.config import Settings
@@ -147,13 +147,7 @@ class WatchService:
         watch = compile_watch(0, query, sources, languages)
         hits = []
         for item in recent_articles(self.store, utcnow() - timedelta(days=days), limit=limit):
-            article = Article(
-                item.source_id,
-                item.source_name,
-                item.language,
-                document_text(item.document),
-                [document_text(t) for t in item.translations],
-            )
+            article = Article.of(item)
             match = watch.match(article)
             if match is not None:
                 hits.append(TestHit(item, match.terms, match.original, match.translation))

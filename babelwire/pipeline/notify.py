@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from babelwire.alerts.mail import MailError, build_message, send_mail
-from babelwire.alerts.matching import Article, CompiledWatch, WatchIndex, compile_watch, document_text
+from babelwire.alerts.matching import Article, CompiledWatch, WatchIndex, compile_watch
 from babelwire.alerts.messages import html_text, plain_text, subject, webhook_payload
 from babelwire.alerts.query import QueryError
 from babelwire.alerts.webhook import WebhookClient, WebhookError, shown_url
@@ -105,13 +105,7 @@ def scan_pending(store: Store, settings: Settings, *, limit: int = 10_000) -> No
             continue
         scanned = []
         for item in batch:
-            article = Article(
-                item.source_id,
-                item.source_name,
-                item.language,
-                document_text(item.document),
-                [document_text(t) for t in item.translations],
-            )
+            article = Article.of(item)
             found = [FoundMatch(m.watch_id, m.to_stored()) for m in index.match(article)]
             scanned.append((item.revision_id, item.article_id, found))
         # One transaction per batch (one per revision if another worker got to some of them first).
