@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from babelwire.errors import BabelwireError
-from babelwire.stories.representation import name_key
+from babelwire.stories.representation import name_key, stem
 
 MAX_QUERY = 1000
 FIELDS = ("lang", "source")
@@ -55,14 +55,7 @@ def word_key(word: str) -> str:
     folded = word.lower().replace("’", "'")
     if not folded.isascii():
         folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
-    folded = _ELIDED.sub("", folded)
-    if folded.endswith("'s"):
-        folded = folded[:-2]
-    if len(folded) > 4 and folded.endswith("ies"):
-        return folded[:-3] + "y"
-    if len(folded) > 3 and folded.endswith("s") and not folded.endswith(("ss", "us", "is")):
-        return folded[:-1]
-    return folded
+    return stem(_ELIDED.sub("", folded))
 
 
 @lru_cache(maxsize=200_000)

@@ -51,7 +51,7 @@ within without around among already another many several including people made m
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """A light English stemmer: plurals and possessives, enough to match "talks" with "talk"."""
     word = word.replace("’", "'")
     if word.endswith("'s"):
@@ -75,8 +75,8 @@ _ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|dell|all|dall
 
 def term_key(word: str) -> str:
     """How a word is counted: folded (:func:`fold`), an elided article dropped (l'Otan → otan),
-    lightly stemmed (:func:`_stem`)."""
-    return _stem(_ELISION.sub("", fold(word)))
+    lightly stemmed (:func:`stem`)."""
+    return stem(_ELISION.sub("", fold(word)))
 
 
 #: The same organisation or country under its names in the languages of the news.
