@@ -48,5 +48,12 @@ def send_mail(settings: Settings, message: EmailMessage) -> None:
         ) from exc
     except smtplib.SMTPException as exc:
         raise MailError(f"{where}: {type(exc).__name__}: {exc}") from exc
+    except ssl.SSLCertVerificationError as exc:
+        raise MailError(
+            f"TLS with {where} failed: its certificate was not accepted ({exc.verify_message}); "
+            "trust its CA (SSL_CERT_FILE) or fix the server's certificate"
+        ) from exc
+    except ssl.SSLError as exc:
+        raise MailError(f"TLS with {where} failed: {exc.reason or exc}") from exc
     except OSError as exc:
         raise MailError(f"{where} is unreachable: {exc}") from exc
