@@ -8,8 +8,8 @@ of talking to servers, every attempt, redirect hop, body byte and backoff wait b
 included (:mod:`babelwire.fetch.deadline`); retries share that budget, they do not multiply it
 (a retry is not attempted when its backoff wait would outlast what is left). Not counted: waits
 for our own politeness slots (``host_delay``, ``host_concurrency``, ``concurrency``: our queue,
-not the server's doing), at most one robots.txt fetch per origin and per hour (itself bounded
-by the same deadline), and the DNS lookup, which only the system resolver bounds.
+not the server's doing) and at most one robots.txt fetch per origin and per hour (itself bounded
+by the same deadline). The DNS lookup is bounded too, by the connect timeout and the deadline.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from babelwire.fetch.content import check_body, media_type, refuse_early
 from babelwire.fetch.deadline import Budget
 from babelwire.fetch.decompress import ACCEPT_ENCODING, BoundedDecoder, describe_size
 from babelwire.fetch.failures import transport_failure
-from babelwire.fetch.guard import AddressGuard, guarded_transport
+from babelwire.fetch.guard import AddressGuard, Resolver, guarded_transport
 from babelwire.fetch.politeness import Politeness
 from babelwire.fetch.result import FetchResult
 from babelwire.fetch.retry import RETRY_STATUSES, retry_wait
@@ -73,10 +73,12 @@ def _http_url(url: str) -> str:
 class Fetcher:
     """``with Fetcher(settings.fetch) as fetcher: result = fetcher.fetch(url)``."""
 
-    def __init__(self, settings: FetchSettings) -> None:
+    def __init__(self, settings: FetchSettings, *, resolver: Resolver | None = None) -> None:
+        """``resolver`` replaces the system's ``getaddrinfo`` (tests: a DNS that never answers)."""
         self.settings = settings
         self.politeness = Politeness(settings.host_delay, settings.host_concurrency, settings.concurrency)
-        guard = AddressGuard(settings.allow_private, settings.allow_hosts)
+        guard = AddressGuard(settings.allow_private, settings.allow_hosts,
+                             **({"resolver": resolver} if resolver is not None else {}))
         connections = max(1, settings.concurrency)
         limits = httpx.Limits(max_connections=connections * 2, max_keepalive_connections=connections,
                               keepalive_expiry=5.0)

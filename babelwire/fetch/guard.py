@@ -15,6 +15,8 @@ import ipaddress
 import logging
 import socket
 import typing
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 import httpcore
 import httpx
@@ -46,11 +48,18 @@ def blocked_kind(address: IPAddress) -> str | None:
     return None
 
 
+Resolver = typing.Callable[..., list[typing.Any]]
+# Lookups run here, each bounded by its request's deadline (getaddrinfo cannot be interrupted).
+_DNS_POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="babelwire-dns")
+
+
 class AddressGuard:
     """Decides which hosts may be contacted and resolves them to checked addresses."""
 
-    def __init__(self, allow_private: bool, allow_hosts: typing.Iterable[str] = ()) -> None:
+    def __init__(self, allow_private: bool, allow_hosts: typing.Iterable[str] = (),
+                 resolver: Resolver = socket.getaddrinfo) -> None:
         self.allow_private = allow_private
+        self.resolver = resolver  # socket.getaddrinfo's signature; another only in tests (a slow DNS)
         self._exact = set()
         self._suffixes = []
         for entry in allow_hosts:
@@ -65,16 +74,28 @@ class AddressGuard:
         host = host.lower().rstrip(".")
         return self.allow_private or host in self._exact or host.endswith(tuple(self._suffixes))
 
-    def resolve(self, host: str, port: int) -> list[str]:
-        """The host's addresses, all checked; raises BlockedAddressError or NetworkError (DNS)."""
+    def resolve(self, host: str, port: int, timeout: float | None = None) -> list[str]:
+        """The host's addresses, all checked (unless the host is exempt); raises BlockedAddressError
+        or NetworkError (DNS). The lookup is bounded by ``timeout`` and the request's total
+        deadline: the system resolver has its own timeouts, retries and servers, and a resolver
+        that never answers must not hold a poll (the lookup runs on a small shared pool of threads,
+        where one that outlives its deadline finishes on its own)."""
+        limit, budget = bounded(timeout)
+        lookup = _DNS_POOL.submit(self.resolver, host, port, type=socket.SOCK_STREAM)
         try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            infos = lookup.result(timeout=limit)
+        except FutureTimeout:
+            lookup.cancel()
+            if budget is not None:
+                raise budget.error() from None
+            raise NetworkError(f"DNS lookup for {host} took longer than {limit:g} s", kind="dns") from None
         except (socket.gaierror, UnicodeError) as exc:
             raise NetworkError(f"DNS lookup failed for {host}", kind="dns") from exc
+        exempt = self.exempt(host)
         addresses: list[str] = []
         for _family, _type, _proto, _name, sockaddr in infos:
             text = str(sockaddr[0])
-            kind = blocked_kind(ipaddress.ip_address(text.split("%", 1)[0]))
+            kind = None if exempt else blocked_kind(ipaddress.ip_address(text.split("%", 1)[0]))
             if kind is not None:
                 # One bad answer blocks the host: the resolver could hand it out next time.
                 where = f"{host} is" if host == text else f"{host} resolves to {text},"
@@ -100,10 +121,8 @@ class GuardedBackend(httpcore.SyncBackend):
     ) -> httpcore.NetworkStream:
         """Resolve, check every address, then connect to the first checked address that answers;
         the stream returned respects the request's total deadline."""
-        if self.guard.exempt(host):
-            return DeadlineStream(self._connect(host, port, timeout, local_address, socket_options))
         last_error: Exception | None = None
-        for address in self.guard.resolve(host, port):
+        for address in self.guard.resolve(host, port, timeout):
             try:
                 return DeadlineStream(self._connect(address, port, timeout, local_address, socket_options))
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:

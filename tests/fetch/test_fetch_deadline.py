@@ -116,3 +116,40 @@ def test_total_timeout_setting_and_environment(tmp_path) -> None:
     assert FetchSettings().total_timeout == 60.0
     settings = load_settings(tmp_path, environ={"BABELWIRE_FETCH_TOTAL_TIMEOUT": "12.5"})
     assert settings.fetch.total_timeout == 12.5
+
+
+def _resolver(names: dict[str, float]):
+    """getaddrinfo for ``name.test`` hosts, answering 127.0.0.1 after the given delay (a DNS server
+    that answers late, or — with a long delay — never within the deadline); other names as usual."""
+    import socket
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host in names:
+            time.sleep(names[host])
+            return socket.getaddrinfo("127.0.0.1", port, *args, **kwargs)
+        return socket.getaddrinfo(host, port, *args, **kwargs)
+
+    return getaddrinfo
+
+
+def test_a_dns_lookup_that_never_answers_is_cut_at_the_total_timeout(server: LoopbackServer,
+                                                                       fetch_settings: Settings) -> None:
+    url = server.route("/page", Response(PAGE, headers=HTML))
+    port = url.split(":")[2].split("/")[0]
+    resolver = _resolver({"slow-dns.test": 8.0, "named.test": 0.0})
+    with Fetcher(fetch_settings(total_timeout=1.0, retries=2), resolver=resolver) as fetcher:
+        error = _fetch_fails_in(fetcher, f"http://slow-dns.test:{port}/page", 4)
+        assert error.reason == "took longer than 1 s"
+        # The same fetcher, a name the resolver answers at once: fetched (through the same lookup path).
+        assert fetcher.fetch(f"http://named.test:{port}/page").content == PAGE
+    assert len(server.requests_to("/page")) == 1
+
+
+def test_a_slow_dns_lookup_is_bounded_by_the_connect_timeout_without_a_deadline(server: LoopbackServer,
+                                                                                fetch_settings: Settings) -> None:
+    url = server.route("/page", Response(PAGE, headers=HTML))
+    port = url.split(":")[2].split("/")[0]
+    settings = fetch_settings(total_timeout=60.0, connect_timeout=0.5, retries=0)
+    with Fetcher(settings, resolver=_resolver({"slow-dns.test": 8.0})) as fetcher:
+        error = _fetch_fails_in(fetcher, f"http://slow-dns.test:{port}/page", 4)
+    assert error.reason == "DNS lookup for slow-dns.test took longer than 0.5 s" and error.kind == "dns"
