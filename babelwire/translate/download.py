@@ -39,6 +39,9 @@ DiskFree = Callable[[Path], int]
 #: about a quarter of the float32 weights, rounded up with the spm files and vocabularies).
 SPACE_FACTOR = 3
 _CHUNK = 1 << 20
+#: A download of unknown size (no Content-Length) checks the disk every this many bytes and stops
+#: while the room it would need to unpack and convert what came so far is still there.
+UNSIZED_CHECK_EVERY = 8 << 20
 _MD5 = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -102,7 +105,21 @@ def _total_from(response: httpx.Response) -> int | None:
     if match := re.search(r"/(\d+)$", content_range):
         return int(match.group(1))
     length = response.headers.get("Content-Length")
-    return int(length) if length and length.isdigit() and response.status_code == 200 else None
+    # 0 is no size (a HEAD answered without computing one): no model archive is empty.
+    return int(length) or None if length and length.isdigit() and response.status_code == 200 else None
+
+
+def _check_room(disk_free: DiskFree, folder: Path, done: int, url: str) -> None:
+    """For a download of unknown size: stop (keeping what came, to resume) once the disk could
+    no longer hold what came so far unpacked and converted."""
+    free = disk_free(folder)
+    need = (SPACE_FACTOR - 1) * done
+    if free < need:
+        raise ModelError(
+            f"not enough disk space in {folder}: {url} announced no size and has sent {_megabytes(done)} so "
+            f"far, which needs about {_megabytes(need)} more to unpack and convert; {_megabytes(free)} free. "
+            "Free some space and run the same command again to resume"
+        )
 
 
 def download(
@@ -191,6 +208,7 @@ def download(
                     log.info("%s ignored the Range request; downloading from the start", url)
                     done = 0
                 total = total or _total_from(response)
+                checked = done
                 with part.open("ab" if start else "wb") as f:
                     for chunk in response.iter_bytes():  # as it arrives: a cut keeps what came
                         f.write(chunk)
@@ -198,6 +216,9 @@ def download(
                         received += len(chunk)
                         if progress is not None:
                             progress(done, total or 0)
+                        if total is None and done - checked >= UNSIZED_CHECK_EVERY:
+                            checked = done
+                            _check_room(disk_free, space_folder, done, url)
                 if total is None:
                     total = done  # no length announced: the server closing cleanly ends it
         except httpx.ConnectError as exc:

@@ -568,3 +568,31 @@ def test_marian_models_get_the_preprocess_sh_normalisation_before_sentencepiece(
     raw = "«\u00a0Ma\u00adcron\u200b a dit\u00a0» : c’est l’État…"
     assert tokenizer.encode([raw], []) == tokenizer.encode(['"Macron a dit" : c\'est l\'État...'], [])
     assert tokenizer.encode([raw], []) != tokenizer.source.encode([raw], out_type=str)  # it did something
+
+
+def test_a_download_of_unknown_size_stops_while_the_disk_can_still_hold_it(tmp_path: Path):
+    """No size (chunked, and a HEAD answering Content-Length: 0): nothing to check before starting, so the
+    disk is checked as the bytes come; the part is kept for resuming, and with room the same
+    download completes."""
+    import httpx
+
+    from babelwire.translate.download import UNSIZED_CHECK_EVERY, download
+
+    body = bytes(range(256)) * (3 * UNSIZED_CHECK_EVERY // 256)  # 24 MiB in 1 MiB pieces
+
+    def handle(request: Request) -> Response:
+        pieces = [body[i:i + (1 << 20)] for i in range(0, len(body), 1 << 20)]
+        return Response(b"", 200, {"Content-Type": "application/zip"}, chunks=None if request.method == "HEAD"
+                        else pieces)
+
+    with LoopbackServer() as server, httpx.Client() as client:
+        url = server.route("/unsized.zip", handle)
+        dest = tmp_path / "dl" / "unsized.zip"
+        free = 30 << 20  # room for 15 MiB downloaded (×3 needed in all), not for 24
+        with pytest.raises(ModelError, match="announced no size") as info:
+            download(url, dest, client=client, advice="", disk_free=lambda _path: free)
+        assert "run the same command again to resume" in info.value.reason
+        kept = (tmp_path / "dl" / "unsized.zip.part").stat().st_size
+        assert UNSIZED_CHECK_EVERY <= kept < len(body)  # stopped early, what came is kept
+        done = download(url, dest, client=client, advice="", disk_free=lambda _path: 1 << 40)
+        assert done.size == len(body) and done.path.read_bytes() == body
