@@ -183,6 +183,12 @@ LONE_STORY_EXAMPLE = {
     "end_at": "2022-01-12T17:31:00+00:00", "article_count": 1, "outlets": ["Le Monde"], "languages": ["fr"],
     "articles": STORY_EXAMPLE["articles"][:1], "timeline": STORY_EXAMPLE["timeline"][:1]}
 # Two outlets compared (two of the facts and one speaker shown).
+_COMPARE_TRANSLATION = {
+    "target": "en", "engine": "ct2", "model": "opus-mt-fr-en", "created_at": "2022-01-12T18:02:11+00:00",
+    "label": "Machine translation from French by ct2 (opus-mt-fr-en). Not reviewed by a human.",
+    "license": "CC-BY-4.0", "license_url": "https://creativecommons.org/licenses/by/4.0/",
+    "attribution": "OPUS-MT, Helsinki-NLP", "model_url": "https://huggingface.co/Helsinki-NLP/opus-mt-fr-en",
+    "title_flags": []}
 COMPARE_EXAMPLE = {'id': 7,
  'title': 'NATO–Russia',
  'target': 'en',
@@ -205,17 +211,7 @@ COMPARE_EXAMPLE = {'id': 7,
                'translated_lead': 'After a Russia-NATO meeting on January 12 in Brussels, Deputy Foreign Minister '
                                   'Alexander Grouchko judged that it was « imperative » that the Atlantic Alliance '
                                   'refrain from expanding further to the East.',
-               'translation': {'target': 'en',
-                               'engine': 'ct2',
-                               'model': 'opus-mt-fr-en',
-                               'created_at': '2022-01-12T18:02:11+00:00',
-                               'label': 'Machine translation from French by ct2 (opus-mt-fr-en). Not reviewed by a '
-                                        'human.',
-                               'license': 'CC-BY-4.0',
-                               'license_url': 'https://creativecommons.org/licenses/by/4.0/',
-                               'attribution': 'OPUS-MT, Helsinki-NLP',
-                               'model_url': 'https://huggingface.co/Helsinki-NLP/opus-mt-fr-en',
-                               'title_flags': []},
+               'translation': _COMPARE_TRANSLATION,
                'note': None},
               {'id': 45,
                'url': 'https://www.rfi.fr/fr/europe/20220112-otan-russie',
@@ -229,17 +225,7 @@ COMPARE_EXAMPLE = {'id': 7,
                'translated_lead': 'During discussions between NATO and Russia on Wednesday January 12 in Brussels, '
                                   'Moscow stuck to its positions concerning the non-enlargement of the Atlantic '
                                   'Alliance, a request refused by NATO.',
-               'translation': {'target': 'en',
-                               'engine': 'ct2',
-                               'model': 'opus-mt-fr-en',
-                               'created_at': '2022-01-12T18:02:11+00:00',
-                               'label': 'Machine translation from French by ct2 (opus-mt-fr-en). Not reviewed by a '
-                                        'human.',
-                               'license': 'CC-BY-4.0',
-                               'license_url': 'https://creativecommons.org/licenses/by/4.0/',
-                               'attribution': 'OPUS-MT, Helsinki-NLP',
-                               'model_url': 'https://huggingface.co/Helsinki-NLP/opus-mt-fr-en',
-                               'title_flags': []},
+               'translation': _COMPARE_TRANSLATION,
                'note': None}],
  'omitted': [],
  'truncated': [],
